@@ -1,0 +1,58 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
+import { APP_CONFIG, type AppConfig } from './config/app-config.js';
+import { CryptoModule } from './common/crypto/crypto.module.js';
+import { ContextInterceptor } from './common/http/context.interceptor.js';
+import { ContractInterceptor } from './common/http/contract.interceptor.js';
+import { HttpExceptionFilter } from './common/http/http-exception.filter.js';
+import { RateLimiterService } from './common/rate-limit/rate-limiter.service.js';
+import { RedisModule } from './common/redis/redis.module.js';
+import { TenancyModule } from './common/tenancy/tenancy.module.js';
+import { Database } from './db/database.js';
+import { ApiKeysModule } from './modules/api-keys/api-keys.module.js';
+import { AuditModule } from './modules/audit/audit.module.js';
+import { AuthModule } from './modules/auth/auth.module.js';
+import { HealthModule } from './modules/health/health.module.js';
+import { PlatformModule } from './modules/platform/platform.module.js';
+import { UsersModule } from './modules/users/users.module.js';
+
+/** Process-wide infrastructure: configuration, Postgres, rate limiting. */
+@Global()
+@Module({})
+class CoreModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [{ provide: APP_CONFIG, useValue: config }, Database, RateLimiterService],
+      exports: [APP_CONFIG, Database, RateLimiterService],
+    };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.register(config),
+        DiscoveryModule,
+        RedisModule,
+        CryptoModule,
+        TenancyModule,
+        AuditModule,
+        ApiKeysModule,
+        AuthModule,
+        UsersModule,
+        PlatformModule,
+        HealthModule,
+      ],
+      providers: [
+        // Order matters: the request context must exist before contracts are checked and handlers run.
+        { provide: APP_INTERCEPTOR, useClass: ContextInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: ContractInterceptor },
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,33 @@
+import type { FastifyInstance } from 'fastify';
+import { sha256Hex } from '../crypto/hash.js';
+import { tooManyRequests } from '../http/errors.js';
+import { toErrorBody } from '../http/http-exception.filter.js';
+import type { RateLimiterService } from './rate-limiter.service.js';
+
+/** Paths that load balancers poll; limiting them would mark a healthy replica down. */
+const EXEMPT = new Set(['/api/v1/health']);
+
+/**
+ * Counts every API request before routing: per API key (by its hash, so no database read is needed) or per
+ * client IP. Runs as a Fastify hook so that even unauthenticated and unknown routes are limited.
+ */
+export function registerRateLimit(fastify: FastifyInstance, limiter: RateLimiterService): void {
+  fastify.addHook('onRequest', async (request, reply) => {
+    const path = request.url.split('?', 1)[0] ?? '';
+    if (!path.startsWith('/api/') || EXEMPT.has(path)) return;
+    const apiKey = request.headers['x-api-key'];
+    const bearer = request.headers.authorization?.startsWith('Bearer ');
+    const identity =
+      typeof apiKey === 'string' && apiKey && !bearer ? `key:${sha256Hex(apiKey)}` : `ip:${request.ip}`;
+    const result = await limiter.hit(identity);
+    if (!result) return;
+    void reply.header('x-ratelimit-limit', result.limit);
+    void reply.header('x-ratelimit-remaining', result.remaining);
+    if (!result.allowed) {
+      const { body, headers } = toErrorBody(
+        tooManyRequests(`Rate limit of ${result.limit} requests per window exceeded; retry in ${result.resetSeconds}s`, result.resetSeconds),
+      );
+      return reply.status(429).headers(headers ?? {}).send(body);
+    }
+  });
+}

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1');
+
+const secret = (min: number) => z.string({ message: 'is required' }).min(min, `must be at least ${min} characters`);
+
+const base64Key = z
+  .string({ message: 'is required' })
+  .refine((v) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32, {
+    message: 'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
+  });
+
+/** `id:base64key` pairs separated by commas: keys that can still decrypt after a rotation. */
+const previousKeys = z
+  .string()
+  .default('')
+  .transform((v, ctx) => {
+    const keys: Record<string, Buffer> = {};
+    for (const part of v.split(',').filter(Boolean)) {
+      const [id, key] = part.split(':');
+      const buf = key ? Buffer.from(key, 'base64') : undefined;
+      if (!id || !buf || buf.length !== 32) {
+        ctx.addIssue({ code: 'custom', message: `entry "${id ?? part}" must be id:base64 of 32 bytes` });
+        return z.NEVER;
+      }
+      keys[id] = buf;
+    }
+    return keys;
+  });
+
+const url = (protocols: RegExp) =>
+  z.string({ message: 'is required' }).refine((v) => {
+    try {
+      return protocols.test(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL (${protocols.source.replace(/[\^$]/g, '')})`);
+
+export const ZEnv = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3002),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: url(/^postgres(ql)?:$/),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
+  REDIS_URL: url(/^rediss?:$/),
+  REDIS_KEY_PREFIX: z.string().max(50).default('od:'),
+  JWT_SECRET: secret(32),
+  JWT_REFRESH_SECRET: secret(32),
+  ENCRYPTION_KEY: base64Key,
+  ENCRYPTION_KEY_ID: z.string().regex(/^[a-zA-Z0-9_-]{1,16}$/, 'must be 1-16 letters, digits, _ or -').default('k1'),
+  ENCRYPTION_PREVIOUS_KEYS: previousKeys,
+  CORS_ORIGIN: z
+    .string()
+    .default('http://localhost:3000')
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)),
+  PUBLIC_URL: url(/^https?:$/).default('http://localhost:3002'),
+  WEB_URL: url(/^https?:$/).default('http://localhost:3000'),
+  API_DOCS: bool.default(true),
+  TRUST_PROXY: bool.default(false),
+  SUPERADMIN_EMAIL: z.email('must be an email address').optional(),
+  SUPERADMIN_PASSWORD: secret(10).optional(),
+  RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(100),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  LOGIN_SLOWDOWN_AFTER: z.coerce.number().int().min(1).default(3),
+  LOGIN_SLOWDOWN_MS: z.coerce.number().int().min(0).default(500),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
+  LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).default(900),
+});
+
+export type AppConfig = z.infer<typeof ZEnv>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Parses the environment once at boot; every problem is reported on its own line, naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === '' ? undefined : v]));
+  const parsed = ZEnv.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${String(i.path[0] ?? 'environment')}: ${i.code === 'invalid_type' && raw[String(i.path[0])] === undefined ? 'is required' : i.message}`),
+    );
+  }
+  const cfg = parsed.data;
+  if (Boolean(cfg.SUPERADMIN_EMAIL) !== Boolean(cfg.SUPERADMIN_PASSWORD)) {
+    throw new ConfigError(['SUPERADMIN_EMAIL/SUPERADMIN_PASSWORD: set both or neither']);
+  }
+  if (cfg.JWT_SECRET === cfg.JWT_REFRESH_SECRET) {
+    throw new ConfigError(['JWT_REFRESH_SECRET: must differ from JWT_SECRET']);
+  }
+  return cfg;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

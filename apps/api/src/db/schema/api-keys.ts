@@ -1,0 +1,28 @@
+import { index, pgTable, text, timestamp, uuid, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { ApiKeyScope } from '@orbitdesk/shared';
+import { tenants } from './tenants.js';
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** SHA-256 (hex) of the raw key; the raw key is never stored. */
+    keyHash: text('key_hash').notNull(),
+    prefix: text('prefix').notNull(),
+    scopes: text('scopes').array().$type<ApiKeyScope[]>().notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    createdBy: uuid('created_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // Authentication looks a key up by its hash before the tenant is known.
+    uniqueIndex('api_keys_key_hash_key').on(t.keyHash),
+    index('api_keys_tenant_created_idx').on(t.tenantId, t.createdAt),
+  ],
+);

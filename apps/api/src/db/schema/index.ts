@@ -1,0 +1,5 @@
+export * from './tenants.js';
+export * from './users.js';
+export * from './auth.js';
+export * from './api-keys.js';
+export * from './audit.js';

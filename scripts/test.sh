@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Everything CI checks, in the order CI checks it, from a fresh machine:
+#   bash scripts/test.sh
+# Installs what the tests need, makes sure PostgreSQL and Redis answer, then runs
+# build → db:check → typecheck → lint → format:check → test, stopping at the first failure.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO_ROOT"
+
+# Never wait for a prompt: CI runs us with no stdin.
+export CI="${CI:-true}"
+exec </dev/null
+# This machine reaches only package registries; telemetry calls would just time out.
+export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1 npm_config_update_notifier=false
+
+# The tests create one database per test file, so they need a URL for a role that may CREATE DATABASE,
+# not the application database. Any database on the server will do; `postgres` always exists.
+export TEST_DATABASE_ADMIN_URL="${TEST_DATABASE_ADMIN_URL:-${DATABASE_URL:-$DEFAULT_PG_URL}}"
+export DATABASE_URL="$TEST_DATABASE_ADMIN_URL"
+export REDIS_URL="${REDIS_URL:-$DEFAULT_REDIS_URL}"
+
+check_node
+
+log "installing dependencies (frozen lockfile)"
+pnpm_cmd install --frozen-lockfile
+
+# Hook: browser end-to-end tests (web app, widget) will need Debian's Chromium. When a package needs it:
+#   command -v chromium >/dev/null || { apt-get update && apt-get install -y chromium; }
+# (with sudo where the runner is not root). Playwright's own browser download cannot work here.
+
+ensure_postgres "$TEST_DATABASE_ADMIN_URL"
+ensure_redis "$REDIS_URL"
+
+summary=()
+step() {
+  local name="$1" started status=0
+  shift
+  log "── $name: $*"
+  started=$SECONDS
+  "$@" || status=$?
+  if ((status != 0)); then
+    printf '%s\n' "${summary[@]}" >&2
+    die "step '$name' failed (exit $status) after $((SECONDS - started))s: $*"
+  fi
+  summary+=("  ✓ $name ($((SECONDS - started))s)")
+}
+
+# Vitest prints one "Tests  3 failed | 40 passed (43)" line per package; we add them up into the plain
+# "N passed, N failed" line that CI reads, so a run that executed no test cannot pass for a green one.
+test_log="$(mktemp)"
+trap 'rm -f "$test_log"' EXIT
+run_tests() {
+  local status=0
+  pnpm_cmd test 2>&1 | tee "$test_log" || status=$?
+  local counts summaries passed failed skipped
+  counts="$(sed 's/\x1b\[[0-9;]*m//g' "$test_log" | awk '
+    /Tests[[:space:]]+[0-9].*\([0-9]+\)[[:space:]]*$/ {
+      m++
+      for (i = 1; i < NF; i++) {
+        n = $i; k = $(i + 1); sub(/[^a-z].*$/, "", k)
+        if (n ~ /^[0-9]+$/ && k == "passed") p += n
+        if (n ~ /^[0-9]+$/ && k == "failed") f += n
+        if (n ~ /^[0-9]+$/ && k == "skipped") s += n
+      }
+    }
+    END { printf "%d %d %d %d", m, p, f, s }')"
+  read -r summaries passed failed skipped <<<"$counts"
+  echo
+  if ((summaries == 0)); then
+    echo "tests: found no vitest summary in the output" >&2
+    ((status != 0)) || status=1
+  else
+    echo "tests: $passed passed, $failed failed, $skipped skipped"
+    if ((status == 0 && passed == 0)); then
+      echo "no test ran: vitest reported no passed tests" >&2
+      status=1
+    fi
+  fi
+  return "$status"
+}
+
+step build pnpm_cmd build
+step db:check pnpm_cmd --filter @orbitdesk/api db:check
+step typecheck pnpm_cmd typecheck
+step lint pnpm_cmd lint
+step format:check pnpm_cmd format:check
+step test run_tests
+
+printf '%s\n' "${summary[@]}" >&2
+log "all checks passed"

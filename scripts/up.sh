@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# One command from a fresh clone to a running API with demo data:
+#   bash scripts/up.sh               install, prepare, then run the API (and worker) until Ctrl-C
+#   bash scripts/up.sh --setup-only  stop after seeding (for a supervisor such as PM2 to take over)
+# Safe to run again: .env is kept, the install is frozen, migrations and the seed are idempotent.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO_ROOT"
+
+setup_only=0
+case "${1:-}" in
+  "") ;;
+  --setup-only) setup_only=1 ;;
+  -h | --help)
+    sed -n '2,5p' "$0"
+    exit 0
+    ;;
+  *) die "unknown option '$1' (try --help)" ;;
+esac
+
+check_node
+ensure_env_file
+# The API reads .env itself; we load it too so this script probes the same database, Redis and port.
+load_env_file "$REPO_ROOT/.env"
+: "${DATABASE_URL:?DATABASE_URL is not set in .env}" "${REDIS_URL:?REDIS_URL is not set in .env}"
+PORT="${PORT:-3002}"
+
+log "installing dependencies (frozen lockfile)"
+pnpm_cmd install --frozen-lockfile
+
+ensure_postgres "$DATABASE_URL"
+ensure_redis "$REDIS_URL"
+db_name="$(url_part "$DATABASE_URL" db)"
+[[ -n $db_name ]] || die "DATABASE_URL in .env names no database (expected e.g. postgres://root@127.0.0.1:5432/orbitdesk)"
+ensure_database "$db_name" "$DATABASE_URL"
+
+log "building"
+pnpm_cmd build
+
+log "applying migrations"
+pnpm_cmd --filter @orbitdesk/api db:migrate
+log "seeding demo data"
+pnpm_cmd --filter @orbitdesk/api db:seed
+
+print_summary() {
+  local base="http://localhost:$PORT"
+  cat <<EOF
+
+OrbitDesk is running.
+  API          $base/api/v1   (health: $base/api/v1/health)
+EOF
+  if [[ ${API_DOCS:-true} =~ ^(true|1)$ ]]; then
+    cat <<EOF
+  Swagger UI   $base/api/docs
+  OpenAPI JSON $base/api/docs-json
+EOF
+  fi
+  echo
+  echo "Logins:"
+  if [[ -n ${SUPERADMIN_EMAIL:-} ]]; then
+    echo "  superadmin   $SUPERADMIN_EMAIL / ${SUPERADMIN_PASSWORD:-} (from .env)"
+  else
+    echo "  superadmin   none: set SUPERADMIN_EMAIL and SUPERADMIN_PASSWORD in .env and run this again"
+  fi
+  # Created by the seed (apps/api db:seed); keep in step with it.
+  cat <<EOF
+  tenant Acme  admin@acme.test / OrbitDesk!demo1
+               manager@acme.test / OrbitDesk!demo1
+               agent@acme.test / OrbitDesk!demo1
+
+Ctrl-C stops everything.
+EOF
+}
+
+if ((setup_only)); then
+  log "setup done; start the API with: pnpm --filter @orbitdesk/api start"
+  exit 0
+fi
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# A second copy would die on EADDRINUSE after a long build; say so plainly instead.
+port_in_use "$PORT" && die "port $PORT is already in use (another scripts/up.sh or API running?). Stop it, or set PORT in .env."
+
+# Each child gets its own session (setsid), so stopping it stops pnpm and the node process under it together.
+pids=()
+start_child() {
+  local name="$1"
+  shift
+  log "starting $name"
+  if command -v setsid >/dev/null; then
+    setsid "$@" &
+  else
+    "$@" &
+  fi
+  pids+=("$!")
+}
+
+stopping=0
+# shellcheck disable=SC2317 # called from the EXIT trap
+stop_children() {
+  ((stopping)) && return
+  stopping=1
+  local pid
+  for pid in "${pids[@]}"; do
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  done
+  # Give graceful shutdown (closing sockets, finishing jobs) a moment before insisting.
+  for _ in {1..10}; do
+    local alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    ((alive)) || return 0
+    sleep 1
+  done
+  for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; done
+}
+trap stop_children EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+start_child api "$PNPM_BIN" --filter @orbitdesk/api start
+api_pid="${pids[0]}"
+if [[ -f apps/api/dist/worker.js ]]; then
+  start_child worker "$PNPM_BIN" --filter @orbitdesk/api start:worker
+else
+  log "no apps/api/dist/worker.js yet; running without a worker"
+fi
+
+# Node's fetch rather than curl: node is the one tool this script can count on.
+http_ok() {
+  node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(2000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$1"
+}
+health_url="http://127.0.0.1:$PORT/api/v1/health"
+log "waiting for $health_url"
+for ((i = 0; i < 60; i++)); do
+  kill -0 "$api_pid" 2>/dev/null || die "the API exited during startup (its output is above)"
+  if http_ok "$health_url"; then
+    print_summary
+    break
+  fi
+  sleep 1
+done
+((i < 60)) || die "the API did not answer $health_url within 60s"
+
+# Run until Ctrl-C, or until any child exits: a half-running stack is worse than a stopped one.
+set +e
+wait -n "${pids[@]}"
+status=$?
+set -e
+log "a process exited (status $status); stopping the rest"
+exit "$status"
