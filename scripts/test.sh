@@ -11,8 +11,6 @@ cd "$REPO_ROOT"
 # Never wait for a prompt: CI runs us with no stdin.
 export CI="${CI:-true}"
 exec </dev/null
-# This machine reaches only package registries; telemetry calls would just time out.
-export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1 npm_config_update_notifier=false
 
 # The tests create one database per test file, so they need a URL for a role that may CREATE DATABASE,
 # not the application database. Any database on the server will do; `postgres` always exists.
@@ -40,7 +38,7 @@ step() {
   started=$SECONDS
   "$@" || status=$?
   if ((status != 0)); then
-    printf '%s\n' "${summary[@]}" >&2
+    ((${#summary[@]} == 0)) || printf '%s\n' "${summary[@]}" >&2
     die "step '$name' failed (exit $status) after $((SECONDS - started))s: $*"
   fi
   summary+=("  ✓ $name ($((SECONDS - started))s)")
@@ -53,7 +51,7 @@ trap 'rm -f "$test_log"' EXIT
 run_tests() {
   local status=0
   pnpm_cmd test 2>&1 | tee "$test_log" || status=$?
-  local counts summaries passed failed skipped
+  local counts summaries passed failed skipped errors
   counts="$(sed 's/\x1b\[[0-9;]*m//g' "$test_log" | awk '
     /Tests[[:space:]]+[0-9].*\([0-9]+\)[[:space:]]*$/ {
       m++
@@ -64,14 +62,17 @@ run_tests() {
         if (n ~ /^[0-9]+$/ && k == "skipped") s += n
       }
     }
-    END { printf "%d %d %d %d", m, p, f, s }')"
-  read -r summaries passed failed skipped <<<"$counts"
+    /Errors[[:space:]]+[0-9]+ errors?[[:space:]]*$/ { for (i = 1; i < NF; i++) if ($i ~ /^[0-9]+$/) e += $i }
+    END { printf "%d %d %d %d %d", m, p, f, s, e }')"
+  read -r summaries passed failed skipped errors <<<"$counts"
   echo
   if ((summaries == 0)); then
     echo "tests: found no vitest summary in the output" >&2
     ((status != 0)) || status=1
   else
     echo "tests: $passed passed, $failed failed, $skipped skipped"
+    # Vitest fails the run on an error thrown outside any test (a stray rejection, a dropped connection).
+    ((errors == 0)) || echo "vitest also reported $errors unhandled error(s) outside the tests; see 'Unhandled Errors' above" >&2
     if ((status == 0 && passed == 0)); then
       echo "no test ran: vitest reported no passed tests" >&2
       status=1

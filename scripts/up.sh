@@ -26,6 +26,12 @@ load_env_file "$REPO_ROOT/.env"
 : "${DATABASE_URL:?DATABASE_URL is not set in .env}" "${REDIS_URL:?REDIS_URL is not set in .env}"
 PORT="${PORT:-3002}"
 
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# A second copy would die on EADDRINUSE only after the whole build; say so plainly, up front.
+if ((!setup_only)) && port_in_use "$PORT"; then
+  die "port $PORT is already in use (another scripts/up.sh or API running?). Stop it, or set PORT in .env."
+fi
+
 log "installing dependencies (frozen lockfile)"
 pnpm_cmd install --frozen-lockfile
 
@@ -59,13 +65,14 @@ EOF
   echo
   echo "Logins:"
   if [[ -n ${SUPERADMIN_EMAIL:-} ]]; then
-    echo "  superadmin   $SUPERADMIN_EMAIL / ${SUPERADMIN_PASSWORD:-} (from .env)"
+    # Created only when none exists, so a password edited in .env afterwards is not the live one.
+    echo "  superadmin   $SUPERADMIN_EMAIL / ${SUPERADMIN_PASSWORD:-} (from .env, as of the first run)"
   else
     echo "  superadmin   none: set SUPERADMIN_EMAIL and SUPERADMIN_PASSWORD in .env and run this again"
   fi
-  # Created by the seed (apps/api db:seed); keep in step with it.
+  # Created by the seed (apps/api/src/db/seed.ts), whose own output above lists every demo account.
   cat <<EOF
-  tenant Acme  admin@acme.test / OrbitDesk!demo1
+  Acme Support admin@acme.test / OrbitDesk!demo1
                manager@acme.test / OrbitDesk!demo1
                agent@acme.test / OrbitDesk!demo1
 
@@ -78,20 +85,21 @@ if ((setup_only)); then
   exit 0
 fi
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-# A second copy would die on EADDRINUSE after a long build; say so plainly instead.
-port_in_use "$PORT" && die "port $PORT is already in use (another scripts/up.sh or API running?). Stop it, or set PORT in .env."
-
-# Each child gets its own session (setsid), so stopping it stops pnpm and the node process under it together.
+# Runs an apps/api package script the way pnpm would (its folder as cwd, node_modules/.bin on PATH) but
+# without pnpm in between, so Ctrl-C reaches node directly and pnpm does not report the stop as a failure.
+# Each child gets its own session (setsid), so stopping it stops everything it started.
 pids=()
 start_child() {
-  local name="$1"
-  shift
-  log "starting $name"
+  local name="$1" script="$2" cmd
+  cmd="$(node -p "require('./apps/api/package.json').scripts['$script'] ?? ''")"
+  [[ -n $cmd ]] || die "apps/api/package.json has no '$script' script"
+  log "starting $name: $cmd"
+  local dir="$REPO_ROOT/apps/api"
+  local path="$dir/node_modules/.bin:$REPO_ROOT/node_modules/.bin:$PATH"
   if command -v setsid >/dev/null; then
-    setsid "$@" &
+    (cd "$dir" && PATH="$path" exec setsid sh -c "exec $cmd") &
   else
-    "$@" &
+    (cd "$dir" && PATH="$path" exec sh -c "exec $cmd") &
   fi
   pids+=("$!")
 }
@@ -118,12 +126,15 @@ trap stop_children EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-start_child api "$PNPM_BIN" --filter @orbitdesk/api start
+has_script() { node -e "process.exit(require('./apps/api/package.json').scripts?.['$1'] ? 0 : 1)"; }
+
+start_child api start
 api_pid="${pids[0]}"
-if [[ -f apps/api/dist/worker.js ]]; then
-  start_child worker "$PNPM_BIN" --filter @orbitdesk/api start:worker
+# The worker arrives with the first queue; until then the API runs alone.
+if [[ -f apps/api/dist/worker.js ]] && has_script start:worker; then
+  start_child worker start:worker
 else
-  log "no apps/api/dist/worker.js yet; running without a worker"
+  log "no worker yet (needs apps/api/dist/worker.js and a start:worker script); running the API alone"
 fi
 
 # Node's fetch rather than curl: node is the one tool this script can count on.

@@ -6,7 +6,9 @@ export default defineConfig({
   // SWC emits the decorator metadata Nest's dependency injection needs; esbuild does not.
   plugins: [swc.vite({ module: { type: 'es6' } })],
   resolve: {
-    alias: { '@orbitdesk/shared': fileURLToPath(new URL('../../packages/shared/src/index.ts', import.meta.url)) },
+    alias: {
+      '@orbitdesk/shared': fileURLToPath(new URL('../../packages/shared/src/index.ts', import.meta.url)),
+    },
   },
   test: {
     include: ['src/**/*.spec.ts', 'test/**/*.spec.ts'],

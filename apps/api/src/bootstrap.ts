@@ -23,7 +23,10 @@ class PinoNestLogger implements LoggerService {
   }
   error(message: unknown, ...rest: unknown[]) {
     const context = rest.at(-1);
-    this.pino.error({ context, ...(typeof message === 'object' ? message : {}) }, typeof message === 'string' ? message : String(rest[0] ?? 'error'));
+    // Nest passes either a string or (from our own loggers) an object of fields followed by a message.
+    if (typeof message === 'string') this.pino.error({ context }, message);
+    else
+      this.pino.error({ context, ...(message as object) }, typeof rest[0] === 'string' ? rest[0] : 'error');
   }
   warn(message: unknown, context?: string) {
     this.pino.warn({ context }, String(message));
@@ -62,9 +65,19 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.enableShutdownHooks();
 
   await app.register(fastifyHelmet, {
-    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'", "'unsafe-inline'"] } },
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+      },
+    },
   });
-  await app.register(fastifyCors, { origin: config.CORS_ORIGIN, credentials: true, exposedHeaders: ['x-request-id', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'retry-after'] });
+  await app.register(fastifyCors, {
+    origin: config.CORS_ORIGIN,
+    credentials: true,
+    exposedHeaders: ['x-request-id', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'retry-after'],
+  });
   await app.register(fastifyCookie);
 
   fastify.addHook('onSend', async (request, reply) => {

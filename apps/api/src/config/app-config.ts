@@ -4,7 +4,8 @@ const bool = z
   .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1');
 
-const secret = (min: number) => z.string({ message: 'is required' }).min(min, `must be at least ${min} characters`);
+const secret = (min: number) =>
+  z.string({ message: 'is required' }).min(min, `must be at least ${min} characters`);
 
 const base64Key = z
   .string({ message: 'is required' })
@@ -31,13 +32,16 @@ const previousKeys = z
   });
 
 const url = (protocols: RegExp) =>
-  z.string({ message: 'is required' }).refine((v) => {
-    try {
-      return protocols.test(new URL(v).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a URL (${protocols.source.replace(/[\^$]/g, '')})`);
+  z.string({ message: 'is required' }).refine(
+    (v) => {
+      try {
+        return protocols.test(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL (${protocols.source.replace(/[\^$]/g, '')})`,
+  );
 
 export const ZEnv = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -50,12 +54,20 @@ export const ZEnv = z.object({
   JWT_SECRET: secret(32),
   JWT_REFRESH_SECRET: secret(32),
   ENCRYPTION_KEY: base64Key,
-  ENCRYPTION_KEY_ID: z.string().regex(/^[a-zA-Z0-9_-]{1,16}$/, 'must be 1-16 letters, digits, _ or -').default('k1'),
+  ENCRYPTION_KEY_ID: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]{1,16}$/, 'must be 1-16 letters, digits, _ or -')
+    .default('k1'),
   ENCRYPTION_PREVIOUS_KEYS: previousKeys,
   CORS_ORIGIN: z
     .string()
     .default('http://localhost:3000')
-    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)),
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    ),
   PUBLIC_URL: url(/^https?:$/).default('http://localhost:3002'),
   WEB_URL: url(/^https?:$/).default('http://localhost:3000'),
   API_DOCS: bool.default(true),
@@ -82,19 +94,21 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === '' ? undefined : v]));
   const parsed = ZEnv.safeParse(raw);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => `${String(i.path[0] ?? 'environment')}: ${i.code === 'invalid_type' && raw[String(i.path[0])] === undefined ? 'is required' : i.message}`),
-    );
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map(
+        (i) =>
+          `${String(i.path[0] ?? 'environment')}: ${i.code === 'invalid_type' && raw[String(i.path[0])] === undefined ? 'is required' : i.message}`,
+      );
+  // Checked on the raw values (neither is transformed) so they are reported together with the problems above.
+  if (Boolean(raw.SUPERADMIN_EMAIL) !== Boolean(raw.SUPERADMIN_PASSWORD)) {
+    problems.push('SUPERADMIN_EMAIL/SUPERADMIN_PASSWORD: set both or neither');
   }
-  const cfg = parsed.data;
-  if (Boolean(cfg.SUPERADMIN_EMAIL) !== Boolean(cfg.SUPERADMIN_PASSWORD)) {
-    throw new ConfigError(['SUPERADMIN_EMAIL/SUPERADMIN_PASSWORD: set both or neither']);
+  if (raw.JWT_SECRET !== undefined && raw.JWT_SECRET === raw.JWT_REFRESH_SECRET) {
+    problems.push('JWT_REFRESH_SECRET: must differ from JWT_SECRET');
   }
-  if (cfg.JWT_SECRET === cfg.JWT_REFRESH_SECRET) {
-    throw new ConfigError(['JWT_REFRESH_SECRET: must differ from JWT_SECRET']);
-  }
-  return cfg;
+  if (!parsed.success || problems.length) throw new ConfigError(problems);
+  return parsed.data;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { sql } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { PgTransaction } from 'drizzle-orm/pg-core';
@@ -23,7 +23,16 @@ export type TenantTx = Tx & { readonly [tenantScoped]: true };
 export const APP_DB_ROLE = 'orbitdesk_app';
 
 export function createPool(url: string, max: number): pg.Pool {
-  return new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 5_000,
+  });
+  // An idle connection that Postgres closes (restart, failover) emits 'error' on the pool; unhandled, that
+  // would crash the process. The pool drops the dead client and the next query opens a new one.
+  pool.on('error', (err) => new Logger('Database').warn(`idle connection lost: ${err.message}`));
+  return pool;
 }
 
 @Injectable()

@@ -17,7 +17,10 @@ const PAGE = `<!doctype html>
 const INIT = `window.ui = SwaggerUIBundle({ url: '/api/docs-json', dom_id: '#swagger-ui', persistAuthorization: true });`;
 
 /** Swagger UI at /api/docs and the OpenAPI document at /api/docs-json. */
-export async function registerDocs(fastify: FastifyInstance, document: Record<string, unknown>): Promise<void> {
+export async function registerDocs(
+  fastify: FastifyInstance,
+  document: Record<string, unknown>,
+): Promise<void> {
   const uiRoot = dirname(require.resolve('swagger-ui-dist/package.json'));
   await fastify.register(fastifyStatic, { root: uiRoot, prefix: '/api/docs/static/', decorateReply: false });
   fastify.get('/api/docs', (_req, reply) => reply.type('text/html').send(PAGE));

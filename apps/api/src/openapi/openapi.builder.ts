@@ -38,7 +38,12 @@ function describeAccess(route: RouteInfo): string {
   if (route.isPublic) return 'Public.';
   const parts: string[] = [];
   if (route.roles) parts.push(`Roles: ${route.roles.join(', ')} (or higher).`);
-  if (route.scopes) parts.push(`API-key scopes: ${route.scopes.join(', ')}.`);
+  if (route.scopes)
+    parts.push(
+      route.scopes.length
+        ? `API-key scopes: ${route.scopes.join(', ')}.`
+        : 'Any valid API key (no scope needed).',
+    );
   else parts.push('Not available to API keys.');
   return parts.join(' ');
 }
@@ -49,12 +54,17 @@ function operation(route: RouteInfo): JsonSchema {
   const errorRef = { $ref: '#/components/schemas/Error' };
   const responses: JsonSchema = {
     [status]: c?.response
-      ? { description: STATUS_CODES[Number(status)] ?? 'OK', content: { 'application/json': { schema: toSchema(c.response, 'output') } } }
+      ? {
+          description: STATUS_CODES[Number(status)] ?? 'OK',
+          content: { 'application/json': { schema: toSchema(c.response, 'output') } },
+        }
       : { description: STATUS_CODES[Number(status)] ?? 'OK' },
   };
   const errors: Record<number, string | undefined> = {
     ...(c?.params || c?.query || c?.body ? { 400: 'Validation failed; the message names each field' } : {}),
-    ...(route.isPublic ? {} : { 401: 'Missing, invalid or expired credentials', 403: 'Role or scope not sufficient' }),
+    ...(route.isPublic
+      ? {}
+      : { 401: 'Missing, invalid or expired credentials', 403: 'Role or scope not sufficient' }),
     ...(c?.params ? { 404: 'Not found (also for records of other tenants)' } : {}),
     429: 'Rate limit exceeded',
     ...(c?.errors ?? {}),
@@ -69,7 +79,14 @@ function operation(route: RouteInfo): JsonSchema {
     description: [c?.description, describeAccess(route)].filter(Boolean).join('\n\n'),
     tags: c?.tags ?? [route.controller.replace(/Controller$/, '')],
     parameters: [...parameters(c?.params, 'path'), ...parameters(c?.query, 'query')],
-    ...(c?.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(c.body, 'input') } } } } : {}),
+    ...(c?.body
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: toSchema(c.body, 'input') } },
+          },
+        }
+      : {}),
     responses,
     security: security(route),
   };

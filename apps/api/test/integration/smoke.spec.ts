@@ -10,7 +10,10 @@ describe('smoke', () => {
   afterAll(() => ctx.close());
 
   it('health is up and a user reaches /auth/me', async () => {
-    expect((await http(ctx.app, 'GET', '/api/v1/health')).body).toEqual({ status: 'ok', checks: { postgres: 'up', redis: 'up' } });
+    expect((await http(ctx.app, 'GET', '/api/v1/health')).body).toEqual({
+      status: 'ok',
+      checks: { postgres: 'up', redis: 'up' },
+    });
     const { token, user } = await makeTenantWithUser(ctx.app, ctx.database);
     const me = await http(ctx.app, 'GET', '/api/v1/auth/me', { token });
     expect(me.status).toBe(200);

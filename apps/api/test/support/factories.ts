@@ -14,7 +14,10 @@ const passwordHash = (password: string) =>
 
 const uniq = () => randomBytes(4).toString('hex');
 
-export async function makeTenant(db: Database, overrides: Partial<{ name: string; slug: string; status: TenantStatus; statusReason: string }> = {}) {
+export async function makeTenant(
+  db: Database,
+  overrides: Partial<{ name: string; slug: string; status: TenantStatus; statusReason: string }> = {},
+) {
   const id = uniq();
   const [row] = await db.unsafe
     .insert(tenants)
@@ -26,34 +29,69 @@ export async function makeTenant(db: Database, overrides: Partial<{ name: string
 export async function makeUser(
   db: Database,
   tenantId: string,
-  overrides: Partial<{ email: string; name: string; role: TenantRole; password: string; isActive: boolean }> = {},
+  overrides: Partial<{
+    email: string;
+    name: string;
+    role: TenantRole;
+    password: string;
+    isActive: boolean;
+  }> = {},
 ) {
   const { password = DEFAULT_PASSWORD, ...rest } = overrides;
   const id = uniq();
   const [row] = await db.unsafe
     .insert(users)
-    .values({ tenantId, email: `user-${id}@example.test`, name: `User ${id}`, role: 'AGENT', passwordHash: await passwordHash(password), ...rest })
+    .values({
+      tenantId,
+      email: `user-${id}@example.test`,
+      name: `User ${id}`,
+      role: 'AGENT',
+      passwordHash: await passwordHash(password),
+      ...rest,
+    })
     .returning();
   return { ...row!, password };
 }
 
 export async function login(app: NestFastifyApplication, email: string, password = DEFAULT_PASSWORD) {
   const res = await http(app, 'POST', '/api/v1/auth/login', { body: { email, password } });
-  if (res.status !== 200) throw new Error(`login failed for ${email}: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 200)
+    throw new Error(`login failed for ${email}: ${res.status} ${JSON.stringify(res.body)}`);
   const setCookie = [res.headers['set-cookie']].flat().find((c) => String(c).startsWith('od_refresh='));
-  return { token: res.body.accessToken as string, refreshCookie: setCookie ? String(setCookie).split(';')[0]!.split('=')[1]! : undefined, body: res.body };
+  return {
+    token: res.body.accessToken as string,
+    refreshCookie: setCookie ? String(setCookie).split(';')[0]!.split('=')[1]! : undefined,
+    body: res.body,
+  };
 }
 
 /** An ACTIVE tenant with one user of the given role, logged in. */
-export async function makeTenantWithUser(app: NestFastifyApplication, db: Database, role: TenantRole = 'ADMIN') {
+export async function makeTenantWithUser(
+  app: NestFastifyApplication,
+  db: Database,
+  role: TenantRole = 'ADMIN',
+) {
   const tenant = await makeTenant(db);
   const user = await makeUser(db, tenant.id, { role });
   const { token } = await login(app, user.email);
   return { tenant, user, token };
 }
 
-export async function makeApiKey(app: NestFastifyApplication, adminToken: string, scopes: ApiKeyScope[], extra: { name?: string; expiresAt?: string } = {}) {
-  const res = await http(app, 'POST', '/api/v1/api-keys', { token: adminToken, body: { name: extra.name ?? `key ${uniq()}`, scopes, ...(extra.expiresAt ? { expiresAt: extra.expiresAt } : {}) } });
-  if (res.status !== 201) throw new Error(`api key creation failed: ${res.status} ${JSON.stringify(res.body)}`);
+export async function makeApiKey(
+  app: NestFastifyApplication,
+  adminToken: string,
+  scopes: ApiKeyScope[],
+  extra: { name?: string; expiresAt?: string } = {},
+) {
+  const res = await http(app, 'POST', '/api/v1/api-keys', {
+    token: adminToken,
+    body: {
+      name: extra.name ?? `key ${uniq()}`,
+      scopes,
+      ...(extra.expiresAt ? { expiresAt: extra.expiresAt } : {}),
+    },
+  });
+  if (res.status !== 201)
+    throw new Error(`api key creation failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { id: string; key: string };
 }

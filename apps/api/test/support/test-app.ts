@@ -45,7 +45,9 @@ export interface HttpResult<T = any> {
 }
 
 /** Starts the real app on a fresh database; pass `db` to start a second instance on the same database. */
-export async function startTestApp(opts: { env?: Partial<Record<string, string>>; db?: TestDatabase } = {}): Promise<TestContext> {
+export async function startTestApp(
+  opts: { env?: Partial<Record<string, string>>; db?: TestDatabase } = {},
+): Promise<TestContext> {
   const db = opts.db ?? (await createTestDatabase());
   const config = testConfig({ DATABASE_URL: db.url, ...opts.env });
   const app = await createApp(config);
@@ -72,18 +74,27 @@ export async function http<T = any>(
   app: NestFastifyApplication,
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
   url: string,
-  opts: { token?: string; apiKey?: string; body?: unknown; headers?: Record<string, string>; cookies?: Record<string, string> } = {},
+  opts: {
+    token?: string;
+    apiKey?: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+    cookies?: Record<string, string>;
+  } = {},
 ): Promise<HttpResult<T>> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.apiKey) headers['x-api-key'] = opts.apiKey;
-  const res = await app.getHttpAdapter().getInstance().inject({
-    method,
-    url,
-    headers,
-    cookies: opts.cookies,
-    ...(opts.body !== undefined ? { payload: opts.body as object } : {}),
-  });
+  const res = await app
+    .getHttpAdapter()
+    .getInstance()
+    .inject({
+      method,
+      url,
+      headers,
+      cookies: opts.cookies,
+      ...(opts.body !== undefined ? { payload: opts.body as object } : {}),
+    });
   let body: unknown = res.body;
   try {
     body = res.body ? JSON.parse(res.body) : undefined;

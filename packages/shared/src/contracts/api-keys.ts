@@ -15,6 +15,17 @@ export const ZApiKey = z.object({
 });
 export type TApiKey = z.infer<typeof ZApiKey>;
 
+/** What an API key may learn about itself (GET /api-keys/self): enough to check its scopes and expiry. */
+export const ZApiKeySelf = ZApiKey.pick({
+  id: true,
+  name: true,
+  prefix: true,
+  scopes: true,
+  expiresAt: true,
+  lastUsedAt: true,
+});
+export type TApiKeySelf = z.infer<typeof ZApiKeySelf>;
+
 const ZScopes = z
   .array(z.enum(API_KEY_SCOPES))
   .min(1)
@@ -23,7 +34,10 @@ const ZScopes = z
 export const ZCreateApiKeyRequest = z.strictObject({
   name: z.string().trim().min(1).max(100),
   scopes: ZScopes,
-  expiresAt: ZIsoDate.optional().refine((d) => d === undefined || Date.parse(d) > Date.now(), 'must be in the future'),
+  expiresAt: ZIsoDate.optional().refine(
+    (d) => d === undefined || Date.parse(d) > Date.now(),
+    'must be in the future',
+  ),
 });
 export type TCreateApiKeyRequest = z.infer<typeof ZCreateApiKeyRequest>;
 

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { ROLES, TENANT_STATUSES } from '../constants/roles.js';
 
-export const ZEmail = z.email().max(254).transform((e) => e.toLowerCase());
+export const ZEmail = z
+  .email()
+  .max(254)
+  .transform((e) => e.toLowerCase());
 export const ZPassword = z.string().min(10, 'must be at least 10 characters').max(200);
 
 export const ZRegisterRequest = z.strictObject({
@@ -36,7 +39,9 @@ export const ZMeResponse = z.object({
   email: z.string(),
   name: z.string(),
   role: z.enum(ROLES),
-  tenant: z.object({ id: z.uuid(), name: z.string(), slug: z.string(), status: z.enum(TENANT_STATUSES) }).nullable(),
+  tenant: z
+    .object({ id: z.uuid(), name: z.string(), slug: z.string(), status: z.enum(TENANT_STATUSES) })
+    .nullable(),
 });
 export type TMeResponse = z.infer<typeof ZMeResponse>;
 

@@ -6,7 +6,10 @@ export type Principal =
   | { kind: 'api_key'; keyId: string; tenantId: string; scopes: ApiKeyScope[] };
 
 /** Who to record in the audit log for this principal. */
-export function actorOf(p: Principal | undefined): { actorType: 'user' | 'api_key' | 'platform_admin' | 'system'; actorId: string | null } {
+export function actorOf(p: Principal | undefined): {
+  actorType: 'user' | 'api_key' | 'platform_admin' | 'system';
+  actorId: string | null;
+} {
   if (!p) return { actorType: 'system', actorId: null };
   switch (p.kind) {
     case 'user':

@@ -9,7 +9,11 @@ import { SecretBox } from './secret-box.js';
       provide: SecretBox,
       inject: [APP_CONFIG],
       useFactory: (c: AppConfig) =>
-        new SecretBox(c.ENCRYPTION_KEY_ID, Buffer.from(c.ENCRYPTION_KEY, 'base64'), c.ENCRYPTION_PREVIOUS_KEYS),
+        new SecretBox(
+          c.ENCRYPTION_KEY_ID,
+          Buffer.from(c.ENCRYPTION_KEY, 'base64'),
+          c.ENCRYPTION_PREVIOUS_KEYS,
+        ),
     },
   ],
   exports: [SecretBox],

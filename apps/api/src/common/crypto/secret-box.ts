@@ -25,18 +25,29 @@ export class SecretBox {
     const cipher = createCipheriv('aes-256-gcm', this.key(this.currentKeyId), iv);
     if (associatedData) cipher.setAAD(Buffer.from(associatedData, 'utf8'));
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return ['v1', this.currentKeyId, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ciphertext.toString('base64url')].join(':');
+    return [
+      'v1',
+      this.currentKeyId,
+      iv.toString('base64url'),
+      cipher.getAuthTag().toString('base64url'),
+      ciphertext.toString('base64url'),
+    ].join(':');
   }
 
   decrypt(payload: string, associatedData?: string): string {
     const parts = payload.split(':');
     if (parts.length !== 5 || parts[0] !== 'v1') throw new SecretBoxError('malformed ciphertext');
     const [, keyId, iv, tag, data] = parts as [string, string, string, string, string];
-    const decipher = createDecipheriv('aes-256-gcm', this.key(keyId), Buffer.from(iv, 'base64url'));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    // A fixed 16-byte tag: without authTagLength Node accepts a truncated tag (down to 4 bytes), which makes forgery cheap.
+    const decipher = createDecipheriv('aes-256-gcm', this.key(keyId), Buffer.from(iv, 'base64url'), {
+      authTagLength: 16,
+    });
     if (associatedData) decipher.setAAD(Buffer.from(associatedData, 'utf8'));
     try {
-      return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
+      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString(
+        'utf8',
+      );
     } catch {
       throw new SecretBoxError('ciphertext failed authentication (tampered or wrong key)');
     }

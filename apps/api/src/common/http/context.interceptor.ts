@@ -15,6 +15,8 @@ export class ContextInterceptor implements NestInterceptor {
     const principal = req.principal;
     const tenantId = principal && principal.kind !== 'platform_admin' ? principal.tenantId : undefined;
     const store = { requestId: String(req.id), ip: req.ip ?? null, principal, tenantId };
-    return new Observable((subscriber) => requestContext.run(store, () => next.handle().subscribe(subscriber)));
+    return new Observable((subscriber) =>
+      requestContext.run(store, () => next.handle().subscribe(subscriber)),
+    );
   }
 }

@@ -1,4 +1,10 @@
-import { Injectable, Logger, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { map, type Observable } from 'rxjs';
@@ -36,7 +42,10 @@ export class ContractInterceptor implements NestInterceptor {
         const parsed = response.safeParse(value);
         if (parsed.success) return parsed.data;
         // A response that breaks its own contract is our bug: fail loudly rather than send unchecked data.
-        this.logger.error({ issues: parsed.error.issues, url: req.url }, 'response does not match its contract');
+        this.logger.error(
+          { issues: parsed.error.issues, url: req.url },
+          'response does not match its contract',
+        );
         throw new Error('Response failed contract validation');
       }),
     );

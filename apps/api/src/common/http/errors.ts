@@ -13,16 +13,24 @@ export class AppError extends HttpException {
   }
 }
 
-export const badRequest = (message: string, details?: unknown) => new AppError(HttpStatus.BAD_REQUEST, message, details);
-export const unauthorized = (message = 'Authentication required') => new AppError(HttpStatus.UNAUTHORIZED, message);
+export const badRequest = (message: string, details?: unknown) =>
+  new AppError(HttpStatus.BAD_REQUEST, message, details);
+export const unauthorized = (message = 'Authentication required') =>
+  new AppError(HttpStatus.UNAUTHORIZED, message);
 export const forbidden = (message: string) => new AppError(HttpStatus.FORBIDDEN, message);
 /** Another tenant's record answers exactly like a missing one. */
 export const notFound = (what: string) => new AppError(HttpStatus.NOT_FOUND, `${what} not found`);
-export const conflict = (message: string, details?: unknown) => new AppError(HttpStatus.CONFLICT, message, details);
+export const conflict = (message: string, details?: unknown) =>
+  new AppError(HttpStatus.CONFLICT, message, details);
 export const unprocessable = (message: string, details?: unknown) =>
   new AppError(HttpStatus.UNPROCESSABLE_ENTITY, message, details);
 export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
-  new AppError(HttpStatus.TOO_MANY_REQUESTS, message, { retryAfterSeconds }, { 'retry-after': String(retryAfterSeconds) });
+  new AppError(
+    HttpStatus.TOO_MANY_REQUESTS,
+    message,
+    { retryAfterSeconds },
+    { 'retry-after': String(retryAfterSeconds) },
+  );
 
 export interface FieldIssue {
   path: string;
@@ -34,7 +42,10 @@ export function describeIssues(where: string, error: z.ZodError): FieldIssue[] {
   return error.issues.map((issue) => {
     const path = [where, ...issue.path.map(String)].join('.');
     if (issue.code === 'unrecognized_keys') {
-      return { path, message: `unknown propert${issue.keys.length > 1 ? 'ies' : 'y'}: ${issue.keys.join(', ')}` };
+      return {
+        path,
+        message: `unknown propert${issue.keys.length > 1 ? 'ies' : 'y'}: ${issue.keys.join(', ')}`,
+      };
     }
     return { path, message: issue.message };
   });

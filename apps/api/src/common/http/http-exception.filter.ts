@@ -15,7 +15,12 @@ export function toErrorBody(err: unknown): { body: ErrorBody; headers?: Record<s
   if (err instanceof AppError) {
     const statusCode = err.getStatus();
     return {
-      body: { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message: err.message, details: err.details },
+      body: {
+        statusCode,
+        error: STATUS_CODES[statusCode] ?? 'Error',
+        message: err.message,
+        details: err.details,
+      },
       headers: err.headers,
     };
   }
@@ -23,14 +28,22 @@ export function toErrorBody(err: unknown): { body: ErrorBody; headers?: Record<s
     const statusCode = err.getStatus();
     const res = err.getResponse();
     const message =
-      typeof res === 'string' ? res : typeof res === 'object' && res && 'message' in res ? String((res as { message: unknown }).message) : err.message;
+      typeof res === 'string'
+        ? res
+        : typeof res === 'object' && res && 'message' in res
+          ? String(res.message)
+          : err.message;
     return { body: { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message } };
   }
   // Fastify's own errors (bad JSON, body too large, unsupported media type) carry a 4xx statusCode.
   const fastifyStatus = (err as { statusCode?: unknown })?.statusCode;
   if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
     return {
-      body: { statusCode: fastifyStatus, error: STATUS_CODES[fastifyStatus] ?? 'Error', message: (err as Error).message },
+      body: {
+        statusCode: fastifyStatus,
+        error: STATUS_CODES[fastifyStatus] ?? 'Error',
+        message: (err as Error).message,
+      },
     };
   }
   return { body: { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' } };

@@ -4,6 +4,8 @@ import { tooManyRequests } from '../http/errors.js';
 import { toErrorBody } from '../http/http-exception.filter.js';
 import type { RateLimiterService } from './rate-limiter.service.js';
 
+export const badKeyIdentity = (ip: string) => `badkey:${ip}`;
+
 /** Paths that load balancers poll; limiting them would mark a healthy replica down. */
 const EXEMPT = new Set(['/api/v1/health']);
 
@@ -17,17 +19,26 @@ export function registerRateLimit(fastify: FastifyInstance, limiter: RateLimiter
     if (!path.startsWith('/api/') || EXEMPT.has(path)) return;
     const apiKey = request.headers['x-api-key'];
     const bearer = request.headers.authorization?.startsWith('Bearer ');
-    const identity =
-      typeof apiKey === 'string' && apiKey && !bearer ? `key:${sha256Hex(apiKey)}` : `ip:${request.ip}`;
-    const result = await limiter.hit(identity);
+    const usesKey = typeof apiKey === 'string' && apiKey !== '' && !bearer;
+    // Made-up keys would each get a fresh budget, so an IP that keeps presenting wrong keys is stopped by its
+    // own failure count (filled by AuthGuard) whatever key it sends next.
+    const result = usesKey
+      ? await limiter.hit(`key:${sha256Hex(apiKey)}`, badKeyIdentity(request.ip))
+      : await limiter.hit(`ip:${request.ip}`);
     if (!result) return;
     void reply.header('x-ratelimit-limit', result.limit);
     void reply.header('x-ratelimit-remaining', result.remaining);
     if (!result.allowed) {
       const { body, headers } = toErrorBody(
-        tooManyRequests(`Rate limit of ${result.limit} requests per window exceeded; retry in ${result.resetSeconds}s`, result.resetSeconds),
+        tooManyRequests(
+          `Rate limit of ${result.limit} requests per window exceeded; retry in ${result.resetSeconds}s`,
+          result.resetSeconds,
+        ),
       );
-      return reply.status(429).headers(headers ?? {}).send(body);
+      return reply
+        .status(429)
+        .headers(headers ?? {})
+        .send(body);
     }
   });
 }

@@ -11,16 +11,21 @@ export interface RateLimitResult {
   allowed: boolean;
 }
 
-// One round trip: count this hit and read the window's remaining life. The first hit of a window starts its timer.
+// One round trip: count this hit on KEYS[1] and read the window's remaining life (the first hit of a window
+// starts its timer); also read the guard counter KEYS[2] without counting on it.
 const HIT_SCRIPT = `
 local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
-return {n, ttl}
+local g = tonumber(redis.call('GET', KEYS[2]) or '0')
+local gttl = redis.call('PTTL', KEYS[2])
+return {n, ttl, g, gttl}
 `;
 
-type RedisWithHit = Redis & { rateLimitHit(key: string, windowMs: number): Promise<[number, number]> };
+type RedisWithHit = Redis & {
+  rateLimitHit(key: string, guardKey: string, windowMs: number): Promise<[number, number, number, number]>;
+};
 
 /** Fixed-window counters in Redis, so every API replica shares one count per caller. */
 @Injectable()
@@ -32,23 +37,39 @@ export class RateLimiterService {
     redis: RedisService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    if (!('rateLimitHit' in redis.client)) redis.client.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
+    if (!('rateLimitHit' in redis.client))
+      redis.client.defineCommand('rateLimitHit', { numberOfKeys: 2, lua: HIT_SCRIPT });
     this.redis = redis.client as RedisWithHit;
   }
 
-  /** Returns null when Redis is unreachable: the limiter fails open rather than taking the API down with it. */
-  async hit(identity: string, limit = this.config.RATE_LIMIT_MAX, windowSeconds = this.config.RATE_LIMIT_WINDOW_SECONDS): Promise<RateLimitResult | null> {
+  /**
+   * Counts one request for `identity`. With `guard`, the request is also refused while that counter (filled by
+   * recordFailure) is over the limit. Returns null when Redis is unreachable: the limiter fails open rather than
+   * taking the API down with it.
+   */
+  async hit(identity: string, guard?: string): Promise<RateLimitResult | null> {
+    const limit = this.config.RATE_LIMIT_MAX;
     try {
-      const [count, ttlMs] = await this.redis.rateLimitHit(`rl:${identity}`, windowSeconds * 1000);
+      const [count, ttlMs, guardCount, guardTtlMs] = await this.redis.rateLimitHit(
+        `rl:${identity}`,
+        `rl:${guard ?? identity}`,
+        this.config.RATE_LIMIT_WINDOW_SECONDS * 1000,
+      );
+      const guarded = guard !== undefined && guardCount >= limit;
       return {
         limit,
-        remaining: Math.max(0, limit - count),
-        resetSeconds: Math.max(1, Math.ceil(ttlMs / 1000)),
-        allowed: count <= limit,
+        remaining: guarded ? 0 : Math.max(0, limit - count),
+        resetSeconds: Math.max(1, Math.ceil((guarded ? Math.max(guardTtlMs, ttlMs) : ttlMs) / 1000)),
+        allowed: count <= limit && !guarded,
       };
     } catch (err) {
       this.logger.warn(`rate limiter unavailable, allowing request: ${(err as Error).message}`);
       return null;
     }
+  }
+
+  /** Counts a failure (for example a wrong API key) against `identity` without answering anything. */
+  async recordFailure(identity: string): Promise<void> {
+    await this.hit(identity);
   }
 }

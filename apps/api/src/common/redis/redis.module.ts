@@ -23,7 +23,7 @@ export class RedisService implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.client.disconnect();
+    await this.client.quit().catch(() => this.client.disconnect());
   }
 }
 

@@ -17,7 +17,7 @@ export const auditLogs = pgTable(
     entityId: text('entity_id'),
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     ip: text('ip'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [
     index('audit_logs_tenant_created_idx').on(t.tenantId, t.createdAt, t.id),

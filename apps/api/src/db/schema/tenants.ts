@@ -11,8 +11,11 @@ export const tenants = pgTable(
     status: text('status').$type<TenantStatus>().notNull().default('PENDING'),
     statusReason: text('status_reason'),
     approvedAt: timestamp('approved_at', { withTimezone: true }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('tenants_slug_key').on(t.slug), index('tenants_status_created_idx').on(t.status, t.createdAt)],
+  (t) => [
+    uniqueIndex('tenants_slug_key').on(t.slug),
+    index('tenants_status_created_idx').on(t.status, t.createdAt),
+  ],
 );

@@ -39,7 +39,13 @@ export class ApiKeysController {
   }
 
   @Patch(':id')
-  @Contract({ summary: 'Rename an API key or change its scopes', tags: ['API keys'], params: ZIdParams, body: ZUpdateApiKeyRequest, response: ZApiKey })
+  @Contract({
+    summary: 'Rename an API key or change its scopes',
+    tags: ['API keys'],
+    params: ZIdParams,
+    body: ZUpdateApiKeyRequest,
+    response: ZApiKey,
+  })
   update(@Param() { id }: TIdParams, @Body() body: TUpdateApiKeyRequest) {
     return this.apiKeys.update(id, body);
   }

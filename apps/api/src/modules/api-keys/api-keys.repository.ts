@@ -6,7 +6,8 @@ import { apiKeys, tenants } from '../../db/schema/index.js';
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type NewApiKey = typeof apiKeys.$inferInsert;
 
-const activeNow = () => and(isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql`now()`)));
+const activeNow = () =>
+  and(isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql`now()`)));
 
 @Injectable()
 export class ApiKeysRepository {
@@ -36,7 +37,11 @@ export class ApiKeysRepository {
     return row!;
   }
 
-  async update(tx: TenantTx, id: string, values: Partial<Pick<ApiKeyRow, 'name' | 'scopes' | 'revokedAt'>>): Promise<ApiKeyRow | undefined> {
+  async update(
+    tx: TenantTx,
+    id: string,
+    values: Partial<Pick<ApiKeyRow, 'name' | 'scopes' | 'revokedAt'>>,
+  ): Promise<ApiKeyRow | undefined> {
     const [row] = await tx.update(apiKeys).set(values).where(eq(apiKeys.id, id)).returning();
     return row;
   }
@@ -59,6 +64,11 @@ export class ApiKeysRepository {
     await this.db.unsafe
       .update(apiKeys)
       .set({ lastUsedAt: sql`now()` })
-      .where(and(eq(apiKeys.id, id), or(isNull(apiKeys.lastUsedAt), sql`${apiKeys.lastUsedAt} < now() - interval '1 minute'`)));
+      .where(
+        and(
+          eq(apiKeys.id, id),
+          or(isNull(apiKeys.lastUsedAt), sql`${apiKeys.lastUsedAt} < now() - interval '1 minute'`),
+        ),
+      );
   }
 }

@@ -3,6 +3,7 @@ import {
   API_KEY_PREFIX,
   MAX_ACTIVE_API_KEYS,
   type TApiKey,
+  type TApiKeySelf,
   type TCreateApiKeyRequest,
   type TCreateApiKeyResponse,
   type TUpdateApiKeyRequest,
@@ -41,6 +42,14 @@ export class ApiKeysService {
     return { items: rows.map(toDto) };
   }
 
+  /** The calling key's own metadata; read through the tenant transaction like any other tenant data. */
+  async self(keyId: string): Promise<TApiKeySelf> {
+    const row = await this.tenantDb.run((tx) => this.repo.findById(tx, keyId));
+    if (!row) throw notFound('API key');
+    const { id, name, prefix, scopes, expiresAt, lastUsedAt } = toDto(row);
+    return { id, name, prefix, scopes, expiresAt, lastUsedAt };
+  }
+
   async create(input: TCreateApiKeyRequest): Promise<TCreateApiKeyResponse> {
     const tenantId = requestContext.tenantId();
     const principal = requestContext.get()?.principal;
@@ -49,7 +58,9 @@ export class ApiKeysService {
     const row = await this.tenantDb.run(async (tx) => {
       await this.repo.lockTenantKeys(tx, tenantId);
       if ((await this.repo.countActive(tx)) >= MAX_ACTIVE_API_KEYS) {
-        throw conflict(`A workspace can have at most ${MAX_ACTIVE_API_KEYS} active API keys; revoke one first`);
+        throw conflict(
+          `A workspace can have at most ${MAX_ACTIVE_API_KEYS} active API keys; revoke one first`,
+        );
       }
       const created = await this.repo.insert(tx, {
         tenantId,
@@ -60,7 +71,12 @@ export class ApiKeysService {
         expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,
         createdBy: principal?.kind === 'user' ? principal.userId : null,
       });
-      await this.audit.record(tx, { action: 'api_key.created', entityType: 'api_key', entityId: created.id, metadata: { name: input.name, scopes: input.scopes } });
+      await this.audit.record(tx, {
+        action: 'api_key.created',
+        entityType: 'api_key',
+        entityId: created.id,
+        metadata: { name: input.name, scopes: input.scopes },
+      });
       return created;
     });
     return { ...toDto(row), key: raw };
@@ -71,7 +87,12 @@ export class ApiKeysService {
       const existing = await this.repo.findById(tx, id);
       if (!existing) throw notFound('API key');
       const row = await this.repo.update(tx, id, { name: input.name, scopes: input.scopes });
-      await this.audit.record(tx, { action: 'api_key.updated', entityType: 'api_key', entityId: id, metadata: { ...input } });
+      await this.audit.record(tx, {
+        action: 'api_key.updated',
+        entityType: 'api_key',
+        entityId: id,
+        metadata: { ...input },
+      });
       return toDto(row!);
     });
   }
@@ -98,7 +119,9 @@ export class ApiKeysService {
     if (key.revokedAt) throw unauthorized('API key has been revoked');
     if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) throw unauthorized('API key has expired');
     if (key.tenantStatus !== 'ACTIVE') throw unauthorized('The workspace of this API key is not active');
-    this.repo.unsafeTouchLastUsed(key.id).catch((err: Error) => this.logger.warn(`lastUsedAt update failed: ${err.message}`));
+    this.repo
+      .unsafeTouchLastUsed(key.id)
+      .catch((err: Error) => this.logger.warn(`lastUsedAt update failed: ${err.message}`));
     return { kind: 'api_key', keyId: key.id, tenantId: key.tenantId, scopes: key.scopes };
   }
 }

@@ -10,7 +10,12 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
-  @Contract({ summary: 'Audit log of the workspace, newest first', tags: ['Audit'], query: ZListAuditQuery, response: ZAuditPage })
+  @Contract({
+    summary: 'Audit log of the workspace, newest first',
+    tags: ['Audit'],
+    query: ZListAuditQuery,
+    response: ZAuditPage,
+  })
   list(@Query() query: TListAuditQuery) {
     return this.audit.list(query);
   }

@@ -21,7 +21,10 @@ export class AuditRepository {
     await this.db.unsafe.insert(auditLogs).values(values);
   }
 
-  list(tx: TenantTx, q: { cursor?: Cursor; limit: number; entityType?: string; entityId?: string }): Promise<AuditRow[]> {
+  list(
+    tx: TenantTx,
+    q: { cursor?: Cursor; limit: number; entityType?: string; entityId?: string },
+  ): Promise<AuditRow[]> {
     const where: SQL[] = [];
     if (q.entityType) where.push(eq(auditLogs.entityType, q.entityType));
     if (q.entityId) where.push(eq(auditLogs.entityId, q.entityId));

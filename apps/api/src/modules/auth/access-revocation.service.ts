@@ -19,7 +19,8 @@ export class AccessRevocationService {
   }
 
   async setTenantBlocked(tenantId: string, blocked: boolean): Promise<void> {
-    if (blocked) await this.redis.client.set(`authz:tenant:${tenantId}`, '1', 'EX', ACCESS_TOKEN_TTL_SECONDS + 60);
+    if (blocked)
+      await this.redis.client.set(`authz:tenant:${tenantId}`, '1', 'EX', ACCESS_TOKEN_TTL_SECONDS + 60);
     else await this.redis.client.del(`authz:tenant:${tenantId}`);
   }
 

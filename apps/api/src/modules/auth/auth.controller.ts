@@ -47,7 +47,11 @@ export class AuthController {
     body: ZLoginRequest,
     response: ZTokenResponse,
     status: 200,
-    errors: { 401: 'Wrong email or password', 403: 'Workspace not active or account deactivated', 429: 'Too many failed attempts' },
+    errors: {
+      401: 'Wrong email or password',
+      403: 'Workspace not active or account deactivated',
+      429: 'Too many failed attempts',
+    },
   })
   async login(@Body() body: TLoginRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const session = await this.auth.login(body.email, body.password);
@@ -57,7 +61,12 @@ export class AuthController {
 
   @Post('refresh')
   @Public()
-  @Contract({ summary: 'Rotate the refresh cookie and get a new access token', tags: ['Auth'], response: ZTokenResponse, status: 200 })
+  @Contract({
+    summary: 'Rotate the refresh cookie and get a new access token',
+    tags: ['Auth'],
+    response: ZTokenResponse,
+    status: 200,
+  })
   async refresh(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     try {
       const session = await this.auth.refresh(this.cookie.read(req));
@@ -71,7 +80,12 @@ export class AuthController {
 
   @Post('logout')
   @Public()
-  @Contract({ summary: 'End this login (revokes its refresh token family) and clear the cookie', tags: ['Auth'], response: ZOkResponse, status: 200 })
+  @Contract({
+    summary: 'End this login (revokes its refresh token family) and clear the cookie',
+    tags: ['Auth'],
+    response: ZOkResponse,
+    status: 200,
+  })
   async logout(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     await this.auth.logout(this.cookie.read(req));
     this.cookie.clear(reply);
@@ -80,7 +94,13 @@ export class AuthController {
 
   @Post('accept-invite')
   @Public()
-  @Contract({ summary: 'Set a password from an invitation link', tags: ['Auth'], body: ZAcceptInviteRequest, response: ZOkResponse, status: 200 })
+  @Contract({
+    summary: 'Set a password from an invitation link',
+    tags: ['Auth'],
+    body: ZAcceptInviteRequest,
+    response: ZOkResponse,
+    status: 200,
+  })
   async acceptInvite(@Body() body: TAcceptInviteRequest) {
     await this.auth.acceptInvite(body.token, body.password);
     return { ok: true as const };

@@ -5,6 +5,8 @@ import { roleAtLeast, TENANT_ROLES, type ApiKeyScope, type Role, type TenantRole
 import { PUBLIC_KEY, ROLES_KEY, SCOPES_KEY } from '../../common/auth/access.decorators.js';
 import type { Principal } from '../../common/auth/principal.js';
 import { forbidden, unauthorized } from '../../common/http/errors.js';
+import { badKeyIdentity } from '../../common/rate-limit/rate-limit.hook.js';
+import { RateLimiterService } from '../../common/rate-limit/rate-limiter.service.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { AccessRevocationService } from './access-revocation.service.js';
 import { TokenService } from './token.service.js';
@@ -25,6 +27,7 @@ export class AuthGuard implements CanActivate {
     private readonly tokens: TokenService,
     private readonly apiKeys: ApiKeysService,
     private readonly revocation: AccessRevocationService,
+    private readonly limiter: RateLimiterService,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -55,9 +58,16 @@ export class AuthGuard implements CanActivate {
     }
 
     if (typeof apiKey === 'string' && apiKey) {
-      req.principal = await this.apiKeys.authenticate(apiKey);
+      try {
+        req.principal = await this.apiKeys.authenticate(apiKey);
+      } catch (err) {
+        await this.limiter.recordFailure(badKeyIdentity(req.ip));
+        throw err;
+      }
       if (!scopes) throw forbidden('This endpoint is not available to API keys');
-      const missing = scopes.filter((s) => !req.principal || req.principal.kind !== 'api_key' || !req.principal.scopes.includes(s));
+      const missing = scopes.filter(
+        (s) => !req.principal || req.principal.kind !== 'api_key' || !req.principal.scopes.includes(s),
+      );
       if (missing.length) throw forbidden(`API key lacks the required scope: ${missing.join(', ')}`);
       return true;
     }

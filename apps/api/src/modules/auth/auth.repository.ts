@@ -35,7 +35,10 @@ export class AuthRepository {
   }
 
   async unsafeFindAdminByEmail(email: string): Promise<AdminRow | undefined> {
-    const [row] = await this.db.unsafe.select().from(platformAdmins).where(eq(sql`lower(${platformAdmins.email})`, email.toLowerCase()));
+    const [row] = await this.db.unsafe
+      .select()
+      .from(platformAdmins)
+      .where(eq(sql`lower(${platformAdmins.email})`, email.toLowerCase()));
     return row;
   }
 
@@ -63,8 +66,14 @@ export class AuthRepository {
     admin: { email: string; name: string; passwordHash: string },
   ): Promise<{ tenant: TenantRow; user: UserRow }> {
     return this.db.unsafe.transaction(async (tx) => {
-      const [t] = await tx.insert(tenants).values({ ...tenant, status: 'PENDING' }).returning();
-      const [u] = await tx.insert(users).values({ ...admin, tenantId: t!.id, role: 'ADMIN' }).returning();
+      const [t] = await tx
+        .insert(tenants)
+        .values({ ...tenant, status: 'PENDING' })
+        .returning();
+      const [u] = await tx
+        .insert(users)
+        .values({ ...admin, tenantId: t!.id, role: 'ADMIN' })
+        .returning();
       return { tenant: t!, user: u! };
     });
   }
@@ -79,7 +88,10 @@ export class AuthRepository {
   }
 
   async unsafeTouchAdminLogin(id: string): Promise<void> {
-    await this.db.unsafe.update(platformAdmins).set({ lastLoginAt: new Date() }).where(eq(platformAdmins.id, id));
+    await this.db.unsafe
+      .update(platformAdmins)
+      .set({ lastLoginAt: new Date() })
+      .where(eq(platformAdmins.id, id));
   }
 
   async unsafeFindUserByInvite(tokenHash: string): Promise<UserRow | undefined> {

@@ -1,6 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { TenantStatus, TMeResponse, TRegisterRequest, TRegisterResponse, TTokenResponse } from '@orbitdesk/shared';
+import type {
+  TenantStatus,
+  TMeResponse,
+  TRegisterRequest,
+  TRegisterResponse,
+  TTokenResponse,
+} from '@orbitdesk/shared';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { sha256Hex } from '../../common/crypto/hash.js';
 import { AppError, conflict, forbidden, unauthorized } from '../../common/http/errors.js';
@@ -60,18 +66,33 @@ export class AuthService implements OnApplicationBootstrap {
     const { SUPERADMIN_EMAIL: email, SUPERADMIN_PASSWORD: password } = this.config;
     if (!email || !password) return;
     if ((await this.repo.unsafeCountAdmins()) > 0) return;
-    await this.repo.unsafeInsertAdmin({ email: email.toLowerCase(), name: 'Platform admin', passwordHash: await this.passwords.hash(password) });
+    // Login finds tenant users first, so a SUPERADMIN sharing a tenant user's email could never sign in.
+    if (await this.repo.unsafeFindUserByEmail(email)) {
+      this.logger.error(
+        `SUPERADMIN_EMAIL ${email} already belongs to a tenant user; no SUPERADMIN was created`,
+      );
+      return;
+    }
+    await this.repo.unsafeInsertAdmin({
+      email: email.toLowerCase(),
+      name: 'Platform admin',
+      passwordHash: await this.passwords.hash(password),
+    });
     this.logger.log(`created SUPERADMIN ${email}`);
   }
 
   async register(input: TRegisterRequest): Promise<TRegisterResponse> {
-    if (await this.repo.unsafeEmailTaken(input.email)) throw conflict('An account with this email already exists');
+    if (await this.repo.unsafeEmailTaken(input.email))
+      throw conflict('An account with this email already exists');
     let slug = slugify(input.companyName);
     if (await this.repo.unsafeSlugExists(slug)) slug = `${slug}-${randomBytes(3).toString('hex')}`;
     const passwordHash = await this.passwords.hash(input.password);
     let created: { tenant: TenantRow; user: UserRow };
     try {
-      created = await this.repo.unsafeCreateTenantWithAdmin({ name: input.companyName, slug }, { email: input.email, name: input.name, passwordHash });
+      created = await this.repo.unsafeCreateTenantWithAdmin(
+        { name: input.companyName, slug },
+        { email: input.email, name: input.name, passwordHash },
+      );
     } catch (err) {
       // Two registrations racing for the same email: the unique index decides.
       if (isUniqueViolation(err)) {
@@ -86,7 +107,12 @@ export class AuthService implements OnApplicationBootstrap {
       metadata: { adminUserId: created.user.id },
     });
     return {
-      tenant: { id: created.tenant.id, name: created.tenant.name, slug: created.tenant.slug, status: created.tenant.status },
+      tenant: {
+        id: created.tenant.id,
+        name: created.tenant.name,
+        slug: created.tenant.slug,
+        status: created.tenant.status,
+      },
       user: { id: created.user.id, email: created.user.email, name: created.user.name },
       message: 'Workspace created. You can log in once the OrbitDesk team approves it.',
     };
@@ -121,7 +147,9 @@ export class AuthService implements OnApplicationBootstrap {
     if (row.usedAt || !(await this.repo.claimRefresh(row.id))) {
       // A rotated token came back: someone holds a copy. End every session of this login.
       await this.repo.revokeFamily(row.familyId);
-      this.logger.warn(`refresh token reuse detected for ${row.subjectType} ${row.subjectId}; family revoked`);
+      this.logger.warn(
+        `refresh token reuse detected for ${row.subjectType} ${row.subjectId}; family revoked`,
+      );
       throw unauthorized('Refresh token was already used; for your safety this session has been signed out');
     }
     if (row.subjectType === 'platform_admin') {
@@ -167,7 +195,8 @@ export class AuthService implements OnApplicationBootstrap {
   private assertCanSignIn(user: UserRow, tenant: TenantRow, fail: (m: string) => AppError = forbidden): void {
     const tenantMessage = tenantBlockedMessage(tenant);
     if (tenantMessage) throw fail(tenantMessage);
-    if (!user.isActive) throw fail('Your account has been deactivated; ask an administrator of your workspace');
+    if (!user.isActive)
+      throw fail('Your account has been deactivated; ask an administrator of your workspace');
     if (!user.passwordHash) throw fail('Accept your invitation to set a password first');
   }
 
@@ -178,7 +207,9 @@ export class AuthService implements OnApplicationBootstrap {
     const isUser = subject.kind === 'user';
     const sub = isUser ? subject.user.id : subject.admin.id;
     const accessToken = await this.tokens.signAccess(
-      isUser ? { sub, role: subject.user.role, tenantId: subject.tenant.id } : { sub, role: 'SUPERADMIN', tenantId: null },
+      isUser
+        ? { sub, role: subject.user.role, tenantId: subject.tenant.id }
+        : { sub, role: 'SUPERADMIN', tenantId: null },
     );
     const refresh = await this.tokens.signRefresh(sub, subject.kind, familyId);
     await this.repo.insertRefresh({

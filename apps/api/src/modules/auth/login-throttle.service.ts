@@ -26,7 +26,10 @@ export class LoginThrottleService {
     const n = Number(failures ?? 0);
     if (n >= this.config.LOGIN_MAX_FAILURES) {
       const retry = Math.max(1, ttl);
-      throw tooManyRequests(`Too many failed logins for this email; try again in ${Math.ceil(retry / 60)} minute(s)`, retry);
+      throw tooManyRequests(
+        `Too many failed logins for this email; try again in ${Math.ceil(retry / 60)} minute(s)`,
+        retry,
+      );
     }
     const over = n - this.config.LOGIN_SLOWDOWN_AFTER + 1;
     if (over > 0) await sleep(Math.min(5_000, over * this.config.LOGIN_SLOWDOWN_MS));

@@ -46,10 +46,18 @@ export class TokenService {
 
   async verifyAccess(token: string): Promise<AccessClaims> {
     try {
-      const { payload } = await jwtVerify(token, this.accessKey, { issuer: ISSUER, audience: 'api', algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(token, this.accessKey, {
+        issuer: ISSUER,
+        audience: 'api',
+        algorithms: ['HS256'],
+      });
       const role = payload.role;
       const tid = payload.tid;
-      if (typeof payload.sub !== 'string' || !ROLES.includes(role as Role) || (tid !== null && typeof tid !== 'string')) {
+      if (
+        typeof payload.sub !== 'string' ||
+        !ROLES.includes(role as Role) ||
+        (tid !== null && typeof tid !== 'string')
+      ) {
         throw unauthorized('Access token is malformed');
       }
       return { sub: payload.sub, role: role as Role, tenantId: tid };
@@ -60,7 +68,11 @@ export class TokenService {
     }
   }
 
-  async signRefresh(sub: string, kind: RefreshClaims['kind'], familyId: string): Promise<{ token: string; jti: string; expiresAt: Date }> {
+  async signRefresh(
+    sub: string,
+    kind: RefreshClaims['kind'],
+    familyId: string,
+  ): Promise<{ token: string; jti: string; expiresAt: Date }> {
     const jti = randomUUID();
     const token = await new SignJWT({ fam: familyId, kind })
       .setProtectedHeader({ alg: 'HS256' })
@@ -76,9 +88,18 @@ export class TokenService {
 
   async verifyRefresh(token: string): Promise<RefreshClaims> {
     try {
-      const { payload } = await jwtVerify(token, this.refreshKey, { issuer: ISSUER, audience: 'refresh', algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(token, this.refreshKey, {
+        issuer: ISSUER,
+        audience: 'refresh',
+        algorithms: ['HS256'],
+      });
       const { sub, jti, fam, kind } = payload;
-      if (typeof sub !== 'string' || typeof jti !== 'string' || typeof fam !== 'string' || (kind !== 'user' && kind !== 'platform_admin')) {
+      if (
+        typeof sub !== 'string' ||
+        typeof jti !== 'string' ||
+        typeof fam !== 'string' ||
+        (kind !== 'user' && kind !== 'platform_admin')
+      ) {
         throw unauthorized('Refresh token is malformed');
       }
       return { sub, jti, fam, kind };

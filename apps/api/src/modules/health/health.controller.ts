@@ -7,7 +7,10 @@ import { RedisService } from '../../common/redis/redis.module.js';
 import { Database } from '../../db/database.js';
 
 const within = (ms: number, p: Promise<unknown>) =>
-  Promise.race([p.then(() => 'up' as const), new Promise<'down'>((r) => setTimeout(() => r('down'), ms).unref())]).catch(() => 'down' as const);
+  Promise.race([
+    p.then(() => 'up' as const),
+    new Promise<'down'>((r) => setTimeout(() => r('down'), ms).unref()),
+  ]).catch(() => 'down' as const);
 
 @Controller('health')
 export class HealthController {
@@ -18,9 +21,17 @@ export class HealthController {
 
   @Get()
   @Public()
-  @Contract({ summary: 'Liveness and dependencies (503 names what is down)', tags: ['Health'], response: ZHealthResponse, errors: { 503: 'Postgres or Redis is down' } })
+  @Contract({
+    summary: 'Liveness and dependencies (503 names what is down)',
+    tags: ['Health'],
+    response: ZHealthResponse,
+    errors: { 503: 'Postgres or Redis is down' },
+  })
   async check(@Res({ passthrough: true }) reply: FastifyReply): Promise<THealthResponse> {
-    const [postgres, redis] = await Promise.all([within(2000, this.db.ping()), within(2000, this.redis.ping())]);
+    const [postgres, redis] = await Promise.all([
+      within(2000, this.db.ping()),
+      within(2000, this.redis.ping()),
+    ]);
     const down = [postgres === 'down' && 'postgres', redis === 'down' && 'redis'].filter(Boolean);
     if (down.length) void reply.status(503);
     return { status: down.length ? 'degraded' : 'ok', checks: { postgres, redis } };

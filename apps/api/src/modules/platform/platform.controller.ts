@@ -69,7 +69,12 @@ export class PlatformController {
   }
 
   @Get('users')
-  @Contract({ summary: 'List users across all tenants', tags: ['Platform'], query: ZListPlatformUsersQuery, response: ZPlatformUserPage })
+  @Contract({
+    summary: 'List users across all tenants',
+    tags: ['Platform'],
+    query: ZListPlatformUsersQuery,
+    response: ZPlatformUserPage,
+  })
   listUsers(@Query() query: TListPlatformUsersQuery) {
     return this.platform.listUsers(query);
   }

@@ -4,5 +4,9 @@ import { PlatformController } from './platform.controller.js';
 import { PlatformRepository } from './platform.repository.js';
 import { PlatformService } from './platform.service.js';
 
-@Module({ imports: [AuditModule], controllers: [PlatformController], providers: [PlatformService, PlatformRepository] })
+@Module({
+  imports: [AuditModule],
+  controllers: [PlatformController],
+  providers: [PlatformService, PlatformRepository],
+})
 export class PlatformModule {}

@@ -14,10 +14,16 @@ export type UserRow = typeof users.$inferSelect;
 export class PlatformRepository {
   constructor(private readonly db: Database) {}
 
-  unsafeListTenants(q: { cursor?: Cursor; limit: number; status?: TenantStatus; search?: string }): Promise<TenantRow[]> {
+  unsafeListTenants(q: {
+    cursor?: Cursor;
+    limit: number;
+    status?: TenantStatus;
+    search?: string;
+  }): Promise<TenantRow[]> {
     const where: SQL[] = [];
     if (q.status) where.push(eq(tenants.status, q.status));
-    if (q.search) where.push(or(ilike(tenants.name, likePattern(q.search)), ilike(tenants.slug, likePattern(q.search)))!);
+    if (q.search)
+      where.push(or(ilike(tenants.name, likePattern(q.search)), ilike(tenants.slug, likePattern(q.search)))!);
     if (q.cursor) where.push(keysetBefore(tenants.createdAt, tenants.id, q.cursor));
     return this.db.unsafe
       .select()
@@ -33,7 +39,12 @@ export class PlatformRepository {
   }
 
   /** Conditional on the expected current status, so two admins acting at once cannot both succeed. */
-  async unsafeTransitionTenant(id: string, from: TenantStatus[], to: TenantStatus, reason: string | null): Promise<TenantRow | undefined> {
+  async unsafeTransitionTenant(
+    id: string,
+    from: TenantStatus[],
+    to: TenantStatus,
+    reason: string | null,
+  ): Promise<TenantRow | undefined> {
     const [row] = await this.db.unsafe
       .update(tenants)
       .set({
@@ -50,7 +61,8 @@ export class PlatformRepository {
   unsafeListUsers(q: { cursor?: Cursor; limit: number; tenantId?: string; search?: string }) {
     const where: SQL[] = [];
     if (q.tenantId) where.push(eq(users.tenantId, q.tenantId));
-    if (q.search) where.push(or(ilike(users.name, likePattern(q.search)), ilike(users.email, likePattern(q.search)))!);
+    if (q.search)
+      where.push(or(ilike(users.name, likePattern(q.search)), ilike(users.email, likePattern(q.search)))!);
     if (q.cursor) where.push(keysetBefore(users.createdAt, users.id, q.cursor));
     return this.db.unsafe
       .select({ user: users, tenantName: tenants.name })

@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import type { TenantStatus, TListPlatformUsersQuery, TListTenantsQuery, TPlatformUserPage, TTenant, TTenantPage } from '@orbitdesk/shared';
+import type {
+  TenantStatus,
+  TListPlatformUsersQuery,
+  TListTenantsQuery,
+  TPlatformUserPage,
+  TTenant,
+  TTenantPage,
+} from '@orbitdesk/shared';
 import { conflict, notFound } from '../../common/http/errors.js';
 import { decodeCursor, toPage } from '../../common/http/pagination.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -48,20 +55,37 @@ export class PlatformService {
 
   async decide(id: string, decision: TenantDecision, reason?: string): Promise<TTenant> {
     const { from, to, action } = TRANSITIONS[decision];
-    const row = await this.repo.unsafeTransitionTenant(id, from, to, to === 'ACTIVE' ? null : (reason ?? null));
+    const row = await this.repo.unsafeTransitionTenant(
+      id,
+      from,
+      to,
+      to === 'ACTIVE' ? null : (reason ?? null),
+    );
     if (!row) {
       const current = await this.repo.unsafeFindTenant(id);
       if (!current) throw notFound('Tenant');
-      throw conflict(`Cannot ${decision} a tenant that is ${current.status} (allowed from: ${from.join(', ')})`);
+      throw conflict(
+        `Cannot ${decision} a tenant that is ${current.status} (allowed from: ${from.join(', ')})`,
+      );
     }
     // Users of a tenant that stopped being ACTIVE lose access now, not when their access token expires.
     await this.revocation.setTenantBlocked(id, to !== 'ACTIVE');
-    await this.audit.unsafeRecordFor(id, { action, entityType: 'tenant', entityId: id, metadata: { from, to, reason: reason ?? null } });
+    await this.audit.unsafeRecordFor(id, {
+      action,
+      entityType: 'tenant',
+      entityId: id,
+      metadata: { from, to, reason: reason ?? null },
+    });
     return toTenantDto(row);
   }
 
   async listUsers(q: TListPlatformUsersQuery): Promise<TPlatformUserPage> {
     const rows = await this.repo.unsafeListUsers({ ...q, cursor: decodeCursor(q.cursor) });
-    return toPage(rows, q.limit, (r) => ({ ...toUserDto(r.user), tenantName: r.tenantName }), (r) => r.user);
+    return toPage(
+      rows,
+      q.limit,
+      (r) => ({ ...toUserDto(r.user), tenantName: r.tenantName }),
+      (r) => r.user,
+    );
   }
 }

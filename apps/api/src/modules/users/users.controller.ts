@@ -22,7 +22,12 @@ export class UsersController {
 
   @Get()
   @Roles('AGENT')
-  @Contract({ summary: 'List the users of the workspace', tags: ['Users'], query: ZListUsersQuery, response: ZUserPage })
+  @Contract({
+    summary: 'List the users of the workspace',
+    tags: ['Users'],
+    query: ZListUsersQuery,
+    response: ZUserPage,
+  })
   list(@Query() query: TListUsersQuery) {
     return this.users.list(query);
   }
@@ -50,14 +55,25 @@ export class UsersController {
 
   @Patch(':id')
   @Roles('ADMIN')
-  @Contract({ summary: "Change a user's name, role or active state", tags: ['Users'], params: ZIdParams, body: ZUpdateUserRequest, response: ZUser })
+  @Contract({
+    summary: "Change a user's name, role or active state",
+    tags: ['Users'],
+    params: ZIdParams,
+    body: ZUpdateUserRequest,
+    response: ZUser,
+  })
   update(@Param() { id }: TIdParams, @Body() body: TUpdateUserRequest) {
     return this.users.update(id, body);
   }
 
   @Delete(':id')
   @Roles('ADMIN')
-  @Contract({ summary: 'Deactivate a user (their sessions end at once)', tags: ['Users'], params: ZIdParams, response: ZUser })
+  @Contract({
+    summary: 'Deactivate a user (their sessions end at once)',
+    tags: ['Users'],
+    params: ZIdParams,
+    response: ZUser,
+  })
   deactivate(@Param() { id }: TIdParams) {
     return this.users.deactivate(id);
   }

@@ -4,5 +4,9 @@ import { UsersController } from './users.controller.js';
 import { UsersRepository } from './users.repository.js';
 import { UsersService } from './users.service.js';
 
-@Module({ imports: [AuditModule], controllers: [UsersController], providers: [UsersService, UsersRepository] })
+@Module({
+  imports: [AuditModule],
+  controllers: [UsersController],
+  providers: [UsersService, UsersRepository],
+})
 export class UsersModule {}

@@ -10,10 +10,14 @@ export type UserRow = typeof users.$inferSelect;
 
 @Injectable()
 export class UsersRepository {
-  list(tx: TenantTx, q: { cursor?: Cursor; limit: number; search?: string; role?: TenantRole }): Promise<UserRow[]> {
+  list(
+    tx: TenantTx,
+    q: { cursor?: Cursor; limit: number; search?: string; role?: TenantRole },
+  ): Promise<UserRow[]> {
     const where: SQL[] = [];
     if (q.role) where.push(eq(users.role, q.role));
-    if (q.search) where.push(or(ilike(users.name, likePattern(q.search)), ilike(users.email, likePattern(q.search)))!);
+    if (q.search)
+      where.push(or(ilike(users.name, likePattern(q.search)), ilike(users.email, likePattern(q.search)))!);
     if (q.cursor) where.push(keysetBefore(users.createdAt, users.id, q.cursor));
     return tx
       .select()
@@ -33,7 +37,11 @@ export class UsersRepository {
     return row!;
   }
 
-  async update(tx: TenantTx, id: string, values: Partial<Pick<UserRow, 'name' | 'role' | 'isActive'>>): Promise<UserRow | undefined> {
+  async update(
+    tx: TenantTx,
+    id: string,
+    values: Partial<Pick<UserRow, 'name' | 'role' | 'isActive'>>,
+  ): Promise<UserRow | undefined> {
     const [row] = await tx
       .update(users)
       .set({ ...values, updatedAt: sql`now()` })

@@ -1,5 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { TCreateUserRequest, TCreateUserResponse, TListUsersQuery, TUpdateUserRequest, TUser, TUserPage } from '@orbitdesk/shared';
+import type {
+  TCreateUserRequest,
+  TCreateUserResponse,
+  TListUsersQuery,
+  TUpdateUserRequest,
+  TUser,
+  TUserPage,
+} from '@orbitdesk/shared';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { randomToken, sha256Hex } from '../../common/crypto/hash.js';
 import { conflict, forbidden, notFound } from '../../common/http/errors.js';
@@ -53,7 +60,8 @@ export class UsersService {
 
   async create(input: TCreateUserRequest): Promise<TCreateUserResponse> {
     // Emails identify people across the platform, so the check cannot be tenant-scoped.
-    if (await this.authRepo.unsafeEmailTaken(input.email)) throw conflict('A user with this email already exists');
+    if (await this.authRepo.unsafeEmailTaken(input.email))
+      throw conflict('A user with this email already exists');
     const inviteToken = input.password ? null : randomToken(32);
     const passwordHash = input.password ? await this.passwords.hash(input.password) : null;
     try {
@@ -67,7 +75,12 @@ export class UsersService {
           inviteTokenHash: inviteToken ? sha256Hex(inviteToken) : null,
           inviteExpiresAt: inviteToken ? new Date(Date.now() + INVITE_TTL_MS) : null,
         });
-        await this.audit.record(tx, { action: inviteToken ? 'user.invited' : 'user.created', entityType: 'user', entityId: created.id, metadata: { email: input.email, role: input.role } });
+        await this.audit.record(tx, {
+          action: inviteToken ? 'user.invited' : 'user.created',
+          entityType: 'user',
+          entityId: created.id,
+          metadata: { email: input.email, role: input.role },
+        });
         return created;
       });
       const inviteUrl = inviteToken ? `${this.config.WEB_URL}/accept-invite?token=${inviteToken}` : null;
@@ -84,7 +97,12 @@ export class UsersService {
       const existing = await this.repo.findById(tx, id);
       if (!existing) throw notFound('User');
       const updated = await this.repo.update(tx, id, input);
-      await this.audit.record(tx, { action: 'user.updated', entityType: 'user', entityId: id, metadata: { ...input, previousRole: existing.role } });
+      await this.audit.record(tx, {
+        action: 'user.updated',
+        entityType: 'user',
+        entityId: id,
+        metadata: { ...input, previousRole: existing.role },
+      });
       return updated!;
     });
     await this.applyAccessChange(row, input.isActive);

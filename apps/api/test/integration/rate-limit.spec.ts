@@ -1,0 +1,170 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { http, startTestApp, type HttpResult, type TestContext } from '../support/test-app.js';
+import { makeApiKey, makeTenantWithUser } from '../support/factories.js';
+
+const LIMIT = 5;
+
+describe('rate limiting', () => {
+  let ctx: TestContext;
+  let admin: Awaited<ReturnType<typeof makeTenantWithUser>>;
+  let keyA: string;
+  let keyB: string;
+
+  /** Every request of the setup counts too; each test starts from empty windows. */
+  async function resetCounters() {
+    const prefix = ctx.config.REDIS_KEY_PREFIX;
+    const keys = await ctx.redis.keys(`${prefix}rl:*`);
+    if (keys.length) await ctx.redis.del(...keys.map((k) => k.slice(prefix.length)));
+  }
+
+  const remaining = (res: HttpResult) => Number(res.headers['x-ratelimit-remaining']);
+
+  beforeAll(async () => {
+    ctx = await startTestApp({ env: { RATE_LIMIT_MAX: String(LIMIT), RATE_LIMIT_WINDOW_SECONDS: '60' } });
+    admin = await makeTenantWithUser(ctx.app, ctx.database, 'ADMIN');
+    keyA = (await makeApiKey(ctx.app, admin.token, ['contacts:read'])).key;
+    keyB = (await makeApiKey(ctx.app, admin.token, ['contacts:read'])).key;
+  });
+  afterAll(() => ctx.close());
+  beforeEach(resetCounters);
+
+  it('sends the limit and a decreasing remaining count on every response', async () => {
+    const results: HttpResult[] = [];
+    for (let i = 0; i < LIMIT; i++)
+      results.push(await http(ctx.app, 'GET', '/api/v1/auth/me', { token: admin.token }));
+    expect(results.map((r) => r.status)).toEqual(Array(LIMIT).fill(200));
+    expect(results.map((r) => Number(r.headers['x-ratelimit-limit']))).toEqual(Array(LIMIT).fill(LIMIT));
+    expect(results.map(remaining)).toEqual([4, 3, 2, 1, 0]);
+  });
+
+  it('stops an IP that keeps presenting made-up keys, whatever key it tries next', async () => {
+    const bogus = () => `wcrm_${randomBytes(32).toString('base64url')}`;
+    for (let i = 0; i < LIMIT; i++)
+      expect((await http(ctx.app, 'GET', '/api/v1/api-keys/self', { apiKey: bogus() })).status).toBe(401);
+    expect((await http(ctx.app, 'GET', '/api/v1/api-keys/self', { apiKey: bogus() })).status).toBe(429);
+    // A valid key from the same address is caught by the same guard until the window ends.
+    expect((await http(ctx.app, 'GET', '/api/v1/api-keys/self', { apiKey: keyA })).status).toBe(429);
+  });
+
+  it('answers the request after the limit with 429, retry-after and the JSON error body', async () => {
+    for (let i = 0; i < LIMIT; i++)
+      expect((await http(ctx.app, 'GET', '/api/v1/auth/me', { token: admin.token })).status).toBe(200);
+    const res = await http(ctx.app, 'GET', '/api/v1/auth/me', { token: admin.token });
+    expect(res.status).toBe(429);
+    const retryAfter = Number(res.headers['retry-after']);
+    expect(Number.isInteger(retryAfter)).toBe(true);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.headers['x-ratelimit-limit']).toBe(String(LIMIT));
+    expect(remaining(res)).toBe(0);
+    expect(res.body).toEqual({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      message: `Rate limit of ${LIMIT} requests per window exceeded; retry in ${retryAfter}s`,
+      details: { retryAfterSeconds: retryAfter },
+    });
+    // Still limited on the next request and on any other route, authenticated or not.
+    expect((await http(ctx.app, 'GET', '/api/v1/users', { token: admin.token })).status).toBe(429);
+    expect(
+      (
+        await http(ctx.app, 'POST', '/api/v1/auth/login', {
+          body: { email: admin.user.email, password: 'x' },
+        })
+      ).status,
+    ).toBe(429);
+    expect((await http(ctx.app, 'GET', '/api/v1/no-such-route')).status).toBe(429);
+  });
+
+  it('limits unauthenticated and failing requests per IP as well', async () => {
+    for (let i = 0; i < LIMIT; i++) expect((await http(ctx.app, 'GET', '/api/v1/auth/me')).status).toBe(401);
+    const res = await http(ctx.app, 'GET', '/api/v1/auth/me');
+    expect(res.status).toBe(429);
+    expect(res.headers['retry-after']).toBeDefined();
+  });
+
+  it('counts each API key on its own budget, separate from the IP', async () => {
+    const a: number[] = [];
+    for (let i = 0; i < LIMIT + 1; i++)
+      a.push((await http(ctx.app, 'GET', '/api/v1/api-keys/self', { apiKey: keyA })).status);
+    expect(a).toEqual([...Array(LIMIT).fill(200), 429]);
+
+    // Key B has a full budget of its own.
+    const b1 = await http(ctx.app, 'GET', '/api/v1/api-keys/self', { apiKey: keyB });
+    expect(b1.status).toBe(200);
+    expect(remaining(b1)).toBe(LIMIT - 1);
+
+    // So does the IP the keys were used from.
+    const ip = await http(ctx.app, 'GET', '/api/v1/auth/me', { token: admin.token });
+    expect(ip.status).toBe(200);
+    expect(remaining(ip)).toBe(LIMIT - 1);
+
+    // And exhausting the IP does not touch a key.
+    for (let i = 0; i < LIMIT; i++) await http(ctx.app, 'GET', '/api/v1/auth/me', { token: admin.token });
+    expect((await http(ctx.app, 'GET', '/api/v1/auth/me', { token: admin.token })).status).toBe(429);
+    const b2 = await http(ctx.app, 'GET', '/api/v1/api-keys/self', { apiKey: keyB });
+    expect(b2.status).toBe(200);
+    expect(remaining(b2)).toBe(LIMIT - 2);
+    expect((await http(ctx.app, 'GET', '/api/v1/api-keys/self', { apiKey: keyA })).status).toBe(429);
+  });
+
+  it('counts a request with a bearer token per IP even when it also sends a key', async () => {
+    for (let i = 0; i < LIMIT; i++)
+      await http(ctx.app, 'GET', '/api/v1/auth/me', { token: admin.token, apiKey: keyA });
+    expect((await http(ctx.app, 'GET', '/api/v1/auth/me', { token: admin.token })).status).toBe(429);
+    const key = await http(ctx.app, 'GET', '/api/v1/api-keys/self', { apiKey: keyA });
+    expect(key.status).toBe(200);
+    expect(remaining(key)).toBe(LIMIT - 1);
+  });
+
+  it('does not limit /api/v1/health, nor count it', async () => {
+    for (let i = 0; i < LIMIT * 3; i++) {
+      const res = await http(ctx.app, 'GET', '/api/v1/health');
+      expect(res.status).toBe(200);
+      expect(res.headers['x-ratelimit-limit']).toBeUndefined();
+    }
+    const after = await http(ctx.app, 'GET', '/api/v1/auth/me', { token: admin.token });
+    expect(after.status).toBe(200);
+    expect(remaining(after)).toBe(LIMIT - 1);
+  });
+
+  it('a query string does not lift the health exemption onto other routes, nor escape the limit', async () => {
+    for (let i = 0; i < LIMIT; i++)
+      expect((await http(ctx.app, 'GET', '/api/v1/health?probe=1')).status).toBe(200);
+    for (let i = 0; i < LIMIT; i++) await http(ctx.app, 'GET', '/api/v1/auth/me?x=1', { token: admin.token });
+    expect((await http(ctx.app, 'GET', '/api/v1/auth/me?x=2', { token: admin.token })).status).toBe(429);
+  });
+
+  describe('across app instances', () => {
+    let second: TestContext;
+    beforeAll(async () => {
+      second = await startTestApp({
+        db: ctx.db,
+        env: { RATE_LIMIT_MAX: String(LIMIT), REDIS_KEY_PREFIX: ctx.config.REDIS_KEY_PREFIX },
+      });
+    });
+    afterAll(() => second.close());
+
+    it('shares one count: 3 requests on A and 3 on B, the 6th is refused', async () => {
+      const statuses: number[] = [];
+      const remainders: number[] = [];
+      for (const app of [ctx.app, ctx.app, ctx.app, second.app, second.app, second.app]) {
+        const res = await http(app, 'GET', '/api/v1/auth/me', { token: admin.token });
+        statuses.push(res.status);
+        remainders.push(remaining(res));
+      }
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+      expect(remainders).toEqual([4, 3, 2, 1, 0, 0]);
+      expect((await http(ctx.app, 'GET', '/api/v1/auth/me', { token: admin.token })).status).toBe(429);
+    });
+
+    it('shares the count of an API key too', async () => {
+      const statuses: number[] = [];
+      for (const app of [second.app, ctx.app, second.app, ctx.app, second.app, ctx.app]) {
+        statuses.push((await http(app, 'GET', '/api/v1/api-keys/self', { apiKey: keyA })).status);
+      }
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    });
+  });
+});

@@ -1,0 +1,42 @@
+// PM2 process file for running OrbitDesk on a host without containers.
+//   pnpm install --frozen-lockfile && pnpm build && pnpm --filter @orbitdesk/api db:migrate
+//   pm2 start ecosystem.config.cjs && pm2 save
+// Configuration comes from .env at the repository root (see .env.example); after editing it, apply with
+//   pm2 reload ecosystem.config.cjs --update-env
+const { existsSync, readFileSync } = require('node:fs');
+const path = require('node:path');
+
+const root = __dirname;
+const apiDir = path.join(root, 'apps/api');
+const envFile = path.join(root, '.env');
+
+// Parsed with the API's own dotenv, so PM2 and the app read .env the same way. Without a .env the processes
+// get PM2's environment only, and the API names each missing variable when it refuses to start.
+function loadEnv() {
+  if (!existsSync(envFile)) {
+    console.warn(`${envFile} not found; using the environment only (see .env.example)`);
+    return {};
+  }
+  const dotenv = require(require.resolve('dotenv', { paths: [apiDir] }));
+  return dotenv.parse(readFileSync(envFile));
+}
+
+const env = { NODE_ENV: 'production', ...loadEnv() };
+
+module.exports = {
+  apps: [
+    {
+      name: 'orbitdesk-api',
+      cwd: apiDir,
+      script: 'dist/main.js',
+      env,
+      // Fork mode, one process: PM2's cluster mode has no sticky sessions, which Socket.IO's long-polling
+      // needs. Run more API processes on other ports behind nginx (ip_hash) instead.
+      exec_mode: 'fork',
+      instances: 1,
+      max_memory_restart: '1G',
+      kill_timeout: 10000,
+      time: true,
+    },
+  ],
+};
