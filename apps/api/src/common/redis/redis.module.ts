@@ -11,6 +11,9 @@ export class RedisService implements OnModuleDestroy {
     this.client = new Redis(config.REDIS_URL, {
       keyPrefix: config.REDIS_KEY_PREFIX,
       maxRetriesPerRequest: 2,
+      // A Redis that accepts connections but never answers must not hang requests (the rate limiter fails open).
+      commandTimeout: 2_000,
+      connectTimeout: 5_000,
       enableOfflineQueue: true,
       lazyConnect: false,
     });
