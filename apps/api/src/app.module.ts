@@ -2,6 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { CryptoModule } from './common/crypto/crypto.module.js';
+import { DomainEventsModule } from './common/events/domain-events.js';
 import { ContextInterceptor } from './common/http/context.interceptor.js';
 import { ContractInterceptor } from './common/http/contract.interceptor.js';
 import { HttpExceptionFilter } from './common/http/http-exception.filter.js';
@@ -39,6 +40,7 @@ export class AppModule {
         DiscoveryModule,
         RedisModule,
         CryptoModule,
+        DomainEventsModule,
         TenancyModule,
         AuditModule,
         ApiKeysModule,

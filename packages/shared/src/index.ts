@@ -7,3 +7,6 @@ export * from './contracts/users.js';
 export * from './contracts/platform.js';
 export * from './contracts/api-keys.js';
 export * from './contracts/audit.js';
+export * from './constants/channels.js';
+export * from './contracts/contacts.js';
+export * from './contracts/conversations.js';

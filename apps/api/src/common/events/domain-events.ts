@@ -1,0 +1,55 @@
+import { Global, Injectable, Logger, Module } from '@nestjs/common';
+import { EventEmitter } from 'node:events';
+import type { TContact, TConversation, TMessage } from '@orbitdesk/shared';
+
+/**
+ * What happened, published in-process right after the transaction that made it true has committed.
+ * Consumers (realtime, outgoing webhooks, flows, AI) subscribe here; none of them can slow down or fail the
+ * request that published the event.
+ */
+export interface DomainEventMap {
+  'message.created': { tenantId: string; message: TMessage; conversation: TConversation };
+  'message.status': { tenantId: string; message: TMessage };
+  'conversation.created': { tenantId: string; conversation: TConversation };
+  'conversation.updated': { tenantId: string; conversation: TConversation; changes: string[] };
+  'contact.created': { tenantId: string; contact: TContact };
+  'contact.updated': { tenantId: string; contact: TContact };
+}
+export type DomainEventName = keyof DomainEventMap;
+type Listener<K extends DomainEventName> = (payload: DomainEventMap[K]) => void | Promise<void>;
+
+@Injectable()
+export class DomainEvents {
+  private readonly logger = new Logger('DomainEvents');
+  private readonly emitter = new EventEmitter({ captureRejections: false });
+
+  constructor() {
+    this.emitter.setMaxListeners(50);
+  }
+
+  /** Call only after commit. Listeners run on the next tick; their errors are logged, never thrown back. */
+  publish<K extends DomainEventName>(name: K, payload: DomainEventMap[K]): void {
+    setImmediate(() => this.emitter.emit(name, payload));
+  }
+
+  on<K extends DomainEventName>(name: K, listener: Listener<K>): () => void {
+    const wrapped = (payload: DomainEventMap[K]) => {
+      try {
+        const result = listener(payload);
+        if (result instanceof Promise) result.catch((err: Error) => this.fail(name, err));
+      } catch (err) {
+        this.fail(name, err as Error);
+      }
+    };
+    this.emitter.on(name, wrapped);
+    return () => this.emitter.off(name, wrapped);
+  }
+
+  private fail(name: string, err: Error): void {
+    this.logger.error({ err }, `listener of ${name} failed: ${err.message}`);
+  }
+}
+
+@Global()
+@Module({ providers: [DomainEvents], exports: [DomainEvents] })
+export class DomainEventsModule {}

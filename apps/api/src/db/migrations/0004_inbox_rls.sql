@@ -1,0 +1,17 @@
+SELECT app_enable_tenant_rls('contacts');
+--> statement-breakpoint
+SELECT app_enable_tenant_rls('contact_identities');
+--> statement-breakpoint
+SELECT app_enable_tenant_rls('channels');
+--> statement-breakpoint
+SELECT app_enable_tenant_rls('channel_members');
+--> statement-breakpoint
+SELECT app_enable_tenant_rls('teams');
+--> statement-breakpoint
+SELECT app_enable_tenant_rls('team_members');
+--> statement-breakpoint
+SELECT app_enable_tenant_rls('tenant_sequences');
+--> statement-breakpoint
+SELECT app_enable_tenant_rls('conversations');
+--> statement-breakpoint
+SELECT app_enable_tenant_rls('messages');
