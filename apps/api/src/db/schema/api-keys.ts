@@ -1,14 +1,12 @@
 import { index, pgTable, text, timestamp, uuid, uniqueIndex } from 'drizzle-orm/pg-core';
+import { tenantIdColumn, createdAtColumn } from './columns.js';
 import type { ApiKeyScope } from '@orbitdesk/shared';
-import { tenants } from './tenants.js';
 
 export const apiKeys = pgTable(
   'api_keys',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantIdColumn(),
     name: text('name').notNull(),
     /** SHA-256 (hex) of the raw key; the raw key is never stored. */
     keyHash: text('key_hash').notNull(),
@@ -18,7 +16,7 @@ export const apiKeys = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
     createdBy: uuid('created_by'),
-    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    createdAt: createdAtColumn(),
   },
   (t) => [
     // Authentication looks a key up by its hash before the tenant is known.

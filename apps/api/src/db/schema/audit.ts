@@ -1,5 +1,5 @@
-import { index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { tenants } from './tenants.js';
+import { index, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { tenantIdColumn, createdAtColumn } from './columns.js';
 
 export type AuditActorType = 'user' | 'api_key' | 'platform_admin' | 'system';
 
@@ -7,9 +7,7 @@ export const auditLogs = pgTable(
   'audit_logs',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantIdColumn(),
     actorType: text('actor_type').$type<AuditActorType>().notNull(),
     actorId: text('actor_id'),
     action: text('action').notNull(),
@@ -17,7 +15,7 @@ export const auditLogs = pgTable(
     entityId: text('entity_id'),
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     ip: text('ip'),
-    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    createdAt: createdAtColumn(),
   },
   (t) => [
     index('audit_logs_tenant_created_idx').on(t.tenantId, t.createdAt, t.id),

@@ -1,5 +1,15 @@
-import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { tenants } from './tenants.js';
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { tenantIdColumn, createdAtColumn } from './columns.js';
 import { users } from './users.js';
 
 /** An inbox: one connected account (an API channel, a WhatsApp number, a bot, a mailbox, a widget). */
@@ -7,9 +17,7 @@ export const channels = pgTable(
   'channels',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantIdColumn(),
     type: text('type').notNull(),
     name: text('name').notNull(),
     /** Non-secret settings (callback URL, phone number id, ...). */
@@ -20,7 +28,7 @@ export const channels = pgTable(
     /** Round-robin assignment among the inbox's online agents, each holding at most this many open conversations. */
     autoAssign: boolean('auto_assign').notNull().default(false),
     maxOpenPerAgent: integer('max_open_per_agent').notNull().default(10),
-    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    createdAt: createdAtColumn(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('channels_tenant_created_idx').on(t.tenantId, t.createdAt, t.id)],
@@ -29,9 +37,7 @@ export const channels = pgTable(
 export const channelMembers = pgTable(
   'channel_members',
   {
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantIdColumn(),
     channelId: uuid('channel_id')
       .notNull()
       .references(() => channels.id, { onDelete: 'cascade' }),

@@ -12,20 +12,18 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { tenantIdColumn, createdAtColumn } from './columns.js';
 import { channels } from './channels.js';
 import { contacts } from './contacts.js';
-import { tenants } from './tenants.js';
 import { users } from './users.js';
 
 export const teams = pgTable(
   'teams',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantIdColumn(),
     name: text('name').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    createdAt: createdAtColumn(),
   },
   (t) => [uniqueIndex('teams_tenant_name_key').on(t.tenantId, t.name)],
 );
@@ -33,9 +31,7 @@ export const teams = pgTable(
 export const teamMembers = pgTable(
   'team_members',
   {
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantIdColumn(),
     teamId: uuid('team_id')
       .notNull()
       .references(() => teams.id, { onDelete: 'cascade' }),
@@ -50,9 +46,7 @@ export const teamMembers = pgTable(
 export const tenantSequences = pgTable(
   'tenant_sequences',
   {
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantIdColumn(),
     name: text('name').notNull(),
     value: bigint('value', { mode: 'number' }).notNull().default(0),
   },
@@ -63,9 +57,7 @@ export const conversations = pgTable(
   'conversations',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantIdColumn(),
     number: integer('number').notNull(),
     channelId: uuid('channel_id')
       .notNull()
@@ -77,8 +69,14 @@ export const conversations = pgTable(
     snoozedUntil: timestamp('snoozed_until', { withTimezone: true }),
     assigneeId: uuid('assignee_id').references(() => users.id, { onDelete: 'set null' }),
     teamId: uuid('team_id').references(() => teams.id, { onDelete: 'set null' }),
-    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
-    priority: text('priority').$type<'none' | 'low' | 'medium' | 'high' | 'urgent'>().notNull().default('none'),
+    tags: text('tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    priority: text('priority')
+      .$type<'none' | 'low' | 'medium' | 'high' | 'urgent'>()
+      .notNull()
+      .default('none'),
     lastMessagePreview: text('last_message_preview'),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     /** Start of the customer-service window (24 h on WhatsApp, Messenger, Instagram). */
@@ -86,7 +84,7 @@ export const conversations = pgTable(
     unreadCount: integer('unread_count').notNull().default(0),
     /** Set when the contact writes and nobody has answered yet. */
     waitingSince: timestamp('waiting_since', { withTimezone: true }),
-    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    createdAt: createdAtColumn(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -96,7 +94,9 @@ export const conversations = pgTable(
     index('conversations_tenant_status_last_msg_idx').on(t.tenantId, t.status, t.lastMessageAt, t.id),
     index('conversations_tenant_assignee_status_idx').on(t.tenantId, t.assigneeId, t.status),
     index('conversations_tenant_contact_channel_idx').on(t.tenantId, t.contactId, t.channelId, t.createdAt),
-    index('conversations_tenant_snoozed_idx').on(t.tenantId, t.snoozedUntil).where(sql`${t.status} = 'snoozed'`),
+    index('conversations_tenant_snoozed_idx')
+      .on(t.tenantId, t.snoozedUntil)
+      .where(sql`${t.status} = 'snoozed'`),
   ],
 );
 
@@ -108,9 +108,7 @@ export const messages = pgTable(
   'messages',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantIdColumn(),
     conversationId: uuid('conversation_id')
       .notNull()
       .references(() => conversations.id, { onDelete: 'cascade' }),
@@ -127,7 +125,7 @@ export const messages = pgTable(
     senderId: text('sender_id'),
     /** Private notes never leave the platform. */
     isPrivate: boolean('is_private').notNull().default(false),
-    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    createdAt: createdAtColumn(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -1,15 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, pgTable, text, timestamp, uuid, uniqueIndex } from 'drizzle-orm/pg-core';
+import { tenantIdColumn, createdAtColumn } from './columns.js';
 import type { TenantRole } from '@orbitdesk/shared';
-import { tenants } from './tenants.js';
 
 export const users = pgTable(
   'users',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantIdColumn(),
     email: text('email').notNull(),
     name: text('name').notNull(),
     role: text('role').$type<TenantRole>().notNull(),
@@ -19,7 +17,7 @@ export const users = pgTable(
     inviteExpiresAt: timestamp('invite_expires_at', { withTimezone: true }),
     isActive: boolean('is_active').notNull().default(true),
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
-    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    createdAt: createdAtColumn(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -40,7 +38,7 @@ export const platformAdmins = pgTable(
     name: text('name').notNull(),
     passwordHash: text('password_hash').notNull(),
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
-    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    createdAt: createdAtColumn(),
   },
   (t) => [uniqueIndex('platform_admins_email_key').on(sql`lower(${t.email})`)],
 );
