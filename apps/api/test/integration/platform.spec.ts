@@ -197,9 +197,16 @@ describe('platform (superadmin)', () => {
       expect(attempt.body.message).toMatch(/suspended: Unpaid invoice/);
       expect((await decide(tenant.id, 'suspend')).status).toBe(409);
 
+      const firstApproval = new Date('2026-01-02T03:04:05.000Z');
+      await ctx.database.unsafe
+        .update(tenants)
+        .set({ approvedAt: firstApproval })
+        .where(eq(tenants.id, tenant.id));
       const reactivated = await decide(tenant.id, 'reactivate');
       expect(reactivated.status).toBe(200);
       expect(reactivated.body).toMatchObject({ status: 'ACTIVE', statusReason: null });
+      // Reactivation does not rewrite history: the tenant was first approved then.
+      expect(reactivated.body.approvedAt).toBe(firstApproval.toISOString());
       expect((await http(ctx.app, 'GET', '/api/v1/users', { token })).status).toBe(200);
       await login(ctx.app, user.email);
     });

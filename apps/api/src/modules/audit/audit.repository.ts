@@ -16,11 +16,6 @@ export class AuditRepository {
     await tx.insert(auditLogs).values(values);
   }
 
-  /** Platform actions (a superadmin approving a tenant) are recorded in the affected tenant's log. */
-  async unsafeInsert(values: NewAuditRow): Promise<void> {
-    await this.db.unsafe.insert(auditLogs).values(values);
-  }
-
   list(
     tx: TenantTx,
     q: { cursor?: Cursor; limit: number; entityType?: string; entityId?: string },

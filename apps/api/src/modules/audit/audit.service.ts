@@ -5,7 +5,7 @@ import { decodeCursor, toPage } from '../../common/http/pagination.js';
 import { requestContext } from '../../common/tenancy/request-context.js';
 import { TenantDb } from '../../common/tenancy/tenant-db.service.js';
 import type { TenantTx } from '../../db/database.js';
-import { AuditRepository, type AuditRow } from './audit.repository.js';
+import { AuditRepository, type AuditRow, type NewAuditRow } from './audit.repository.js';
 
 export interface AuditInput {
   action: string;
@@ -47,10 +47,13 @@ export class AuditService {
     });
   }
 
-  /** For actions taken outside the tenant (platform administration, self-registration). */
-  async unsafeRecordFor(tenantId: string, input: AuditInput): Promise<void> {
+  /**
+   * The row for an action taken outside the tenant's scope (platform administration, self-registration); the
+   * caller's repository inserts it in the same transaction as the change it describes.
+   */
+  entryFor(tenantId: string, input: AuditInput): NewAuditRow {
     const ctx = requestContext.get();
-    await this.repo.unsafeInsert({
+    return {
       tenantId,
       ...actorOf(ctx?.principal),
       action: input.action,
@@ -58,7 +61,7 @@ export class AuditService {
       entityId: input.entityId ?? null,
       metadata: input.metadata ?? {},
       ip: ctx?.ip ?? null,
-    });
+    };
   }
 
   async list(q: TListAuditQuery): Promise<TAuditPage> {

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { and, count, eq, gt, isNull, sql } from 'drizzle-orm';
 import { Database } from '../../db/database.js';
-import { platformAdmins, refreshTokens, tenants, users } from '../../db/schema/index.js';
+import { auditLogs, platformAdmins, refreshTokens, tenants, users } from '../../db/schema/index.js';
+import type { NewAuditRow } from '../audit/audit.repository.js';
 
 export type UserRow = typeof users.$inferSelect;
 export type TenantRow = typeof tenants.$inferSelect;
@@ -60,10 +61,11 @@ export class AuthRepository {
     await this.db.unsafe.insert(platformAdmins).values(values).onConflictDoNothing();
   }
 
-  /** Registration: the tenant and its first ADMIN are created together or not at all. */
+  /** Registration: the tenant, its first ADMIN and the audit entry are created together or not at all. */
   async unsafeCreateTenantWithAdmin(
     tenant: { name: string; slug: string },
     admin: { email: string; name: string; passwordHash: string },
+    audit: (tenantId: string, userId: string) => NewAuditRow,
   ): Promise<{ tenant: TenantRow; user: UserRow }> {
     return this.db.unsafe.transaction(async (tx) => {
       const [t] = await tx
@@ -74,6 +76,7 @@ export class AuthRepository {
         .insert(users)
         .values({ ...admin, tenantId: t!.id, role: 'ADMIN' })
         .returning();
+      await tx.insert(auditLogs).values(audit(t!.id, u!.id));
       return { tenant: t!, user: u! };
     });
   }

@@ -92,6 +92,13 @@ export class AuthService implements OnApplicationBootstrap {
       created = await this.repo.unsafeCreateTenantWithAdmin(
         { name: input.companyName, slug },
         { email: input.email, name: input.name, passwordHash },
+        (tenantId, userId) =>
+          this.audit.entryFor(tenantId, {
+            action: 'tenant.registered',
+            entityType: 'tenant',
+            entityId: tenantId,
+            metadata: { adminUserId: userId },
+          }),
       );
     } catch (err) {
       // Two registrations racing for the same email: the unique index decides.
@@ -100,12 +107,6 @@ export class AuthService implements OnApplicationBootstrap {
       }
       throw err;
     }
-    await this.audit.unsafeRecordFor(created.tenant.id, {
-      action: 'tenant.registered',
-      entityType: 'tenant',
-      entityId: created.tenant.id,
-      metadata: { adminUserId: created.user.id },
-    });
     return {
       tenant: {
         id: created.tenant.id,

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { and, desc, eq, ilike, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import type { TenantStatus } from '@orbitdesk/shared';
 import { Database } from '../../db/database.js';
 import { keysetBefore, likePattern } from '../../db/query-helpers.js';
-import { tenants, users } from '../../db/schema/index.js';
+import { auditLogs, tenants, users } from '../../db/schema/index.js';
+import type { NewAuditRow } from '../audit/audit.repository.js';
 import type { Cursor } from '../../common/http/pagination.js';
 
 export type TenantRow = typeof tenants.$inferSelect;
@@ -38,24 +39,32 @@ export class PlatformRepository {
     return row;
   }
 
-  /** Conditional on the expected current status, so two admins acting at once cannot both succeed. */
+  /**
+   * Conditional on the expected current status, so two admins acting at once cannot both succeed. The audit
+   * entry is written in the same transaction: no status change without its record.
+   */
   async unsafeTransitionTenant(
     id: string,
     from: TenantStatus[],
     to: TenantStatus,
     reason: string | null,
+    audit: NewAuditRow,
   ): Promise<TenantRow | undefined> {
-    const [row] = await this.db.unsafe
-      .update(tenants)
-      .set({
-        status: to,
-        statusReason: reason,
-        updatedAt: new Date(),
-        ...(to === 'ACTIVE' ? { approvedAt: new Date() } : {}),
-      })
-      .where(and(eq(tenants.id, id), or(...from.map((s) => eq(tenants.status, s)))))
-      .returning();
-    return row;
+    return this.db.unsafe.transaction(async (tx) => {
+      const [row] = await tx
+        .update(tenants)
+        .set({
+          status: to,
+          statusReason: reason,
+          updatedAt: new Date(),
+          // The first approval date is kept when a suspended tenant is reactivated.
+          ...(to === 'ACTIVE' ? { approvedAt: sql`coalesce(${tenants.approvedAt}, now())` } : {}),
+        })
+        .where(and(eq(tenants.id, id), or(...from.map((s) => eq(tenants.status, s)))))
+        .returning();
+      if (row) await tx.insert(auditLogs).values(audit);
+      return row;
+    });
   }
 
   unsafeListUsers(q: { cursor?: Cursor; limit: number; tenantId?: string; search?: string }) {

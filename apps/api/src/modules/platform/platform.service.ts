@@ -55,11 +55,18 @@ export class PlatformService {
 
   async decide(id: string, decision: TenantDecision, reason?: string): Promise<TTenant> {
     const { from, to, action } = TRANSITIONS[decision];
+    const audit = this.audit.entryFor(id, {
+      action,
+      entityType: 'tenant',
+      entityId: id,
+      metadata: { from, to, reason: reason ?? null },
+    });
     const row = await this.repo.unsafeTransitionTenant(
       id,
       from,
       to,
       to === 'ACTIVE' ? null : (reason ?? null),
+      audit,
     );
     if (!row) {
       const current = await this.repo.unsafeFindTenant(id);
@@ -70,12 +77,6 @@ export class PlatformService {
     }
     // Users of a tenant that stopped being ACTIVE lose access now, not when their access token expires.
     await this.revocation.setTenantBlocked(id, to !== 'ACTIVE');
-    await this.audit.unsafeRecordFor(id, {
-      action,
-      entityType: 'tenant',
-      entityId: id,
-      metadata: { from, to, reason: reason ?? null },
-    });
     return toTenantDto(row);
   }
 
