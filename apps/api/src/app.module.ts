@@ -10,11 +10,18 @@ import { RateLimiterService } from './common/rate-limit/rate-limiter.service.js'
 import { RedisModule } from './common/redis/redis.module.js';
 import { TenancyModule } from './common/tenancy/tenancy.module.js';
 import { Database } from './db/database.js';
+import { AnalyticsModule } from './modules/analytics/analytics.module.js';
 import { ApiKeysModule } from './modules/api-keys/api-keys.module.js';
+import { AttachmentsModule } from './modules/attachments/attachments.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
+import { ChannelsModule } from './modules/channels/channels.module.js';
+import { ContactsModule } from './modules/contacts/contacts.module.js';
+import { ConversationsModule } from './modules/conversations/conversations.module.js';
 import { HealthModule } from './modules/health/health.module.js';
+import { MessagesModule } from './modules/messages/messages.module.js';
 import { PlatformModule } from './modules/platform/platform.module.js';
+import { RealtimeModule } from './modules/realtime/realtime.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 
 /** Process-wide infrastructure: configuration, Postgres, rate limiting. */
@@ -48,6 +55,13 @@ export class AppModule {
         UsersModule,
         PlatformModule,
         HealthModule,
+        ChannelsModule,
+        ConversationsModule,
+        MessagesModule,
+        ContactsModule,
+        AnalyticsModule,
+        RealtimeModule,
+        AttachmentsModule,
       ],
       providers: [
         // Order matters: the request context must exist before contracts are checked and handlers run.

@@ -80,7 +80,29 @@ export const ZEnv = z.object({
   LOGIN_SLOWDOWN_MS: z.coerce.number().int().min(0).default(500),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
   LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).default(900),
+  STORAGE_TYPE: z.enum(['local', 's3']).default('local'),
+  /** Relative paths resolve against apps/api, not the working directory. */
+  STORAGE_LOCAL_DIR: z.string().default('./storage'),
+  S3_ENDPOINT: url(/^https?:$/).optional(),
+  S3_REGION: z.string().optional(),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid bucket name')
+    .optional(),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_FORCE_PATH_STYLE: bool.default(false),
+  ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(5 * 1024 ** 3)
+    .default(25 * 1024 * 1024),
+  ATTACHMENT_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
 });
+
+/** Required when STORAGE_TYPE=s3; S3_ENDPOINT stays optional (AWS itself needs none). */
+const S3_REQUIRED = ['S3_REGION', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
 
 export type AppConfig = z.infer<typeof ZEnv>;
 
@@ -106,6 +128,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (raw.JWT_SECRET !== undefined && raw.JWT_SECRET === raw.JWT_REFRESH_SECRET) {
     problems.push('JWT_REFRESH_SECRET: must differ from JWT_SECRET');
+  }
+  if (raw.STORAGE_TYPE === 's3') {
+    for (const name of S3_REQUIRED) {
+      if (raw[name] === undefined) problems.push(`${name}: is required when STORAGE_TYPE=s3`);
+    }
   }
   if (!parsed.success || problems.length) throw new ConfigError(problems);
   return parsed.data;

@@ -26,6 +26,23 @@ function parameters(schema: z.ZodType | undefined, location: 'query' | 'path'): 
   }));
 }
 
+function uploadBody(upload: { field: string; description: string }): JsonSchema {
+  return {
+    required: true,
+    content: {
+      'multipart/form-data': {
+        schema: {
+          type: 'object',
+          required: [upload.field],
+          properties: {
+            [upload.field]: { type: 'string', format: 'binary', description: upload.description },
+          },
+        },
+      },
+    },
+  };
+}
+
 function security(route: RouteInfo): JsonSchema[] | undefined {
   if (route.isPublic) return [];
   const options: JsonSchema[] = [];
@@ -87,6 +104,7 @@ function operation(route: RouteInfo): JsonSchema {
           },
         }
       : {}),
+    ...(c?.upload ? { requestBody: uploadBody(c.upload) } : {}),
     responses,
     security: security(route),
   };

@@ -12,7 +12,11 @@ export const CHANNEL_TYPES = [
 export type ChannelType = (typeof CHANNEL_TYPES)[number];
 
 /** Channel types whose providers only allow free-form replies within 24 h of the contact's last message. */
-export const SERVICE_WINDOW_HOURS: Partial<Record<ChannelType, number>> = { whatsapp: 24, messenger: 24, instagram: 24 };
+export const SERVICE_WINDOW_HOURS: Partial<Record<ChannelType, number>> = {
+  whatsapp: 24,
+  messenger: 24,
+  instagram: 24,
+};
 
 export const MESSAGE_TYPES = [
   'text',

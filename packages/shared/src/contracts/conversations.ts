@@ -6,7 +6,7 @@ import {
   MESSAGE_STATUSES,
   MESSAGE_TYPES,
 } from '../constants/channels.js';
-import { ZIsoDate } from './common.js';
+import { ZCursorQuery, ZIsoDate, ZPage } from './common.js';
 
 export const ZConversation = z.object({
   id: z.uuid(),
@@ -45,3 +45,38 @@ export const ZMessage = z.object({
   updatedAt: ZIsoDate,
 });
 export type TMessage = z.infer<typeof ZMessage>;
+
+export const ZListConversationsQuery = ZCursorQuery.extend({
+  status: z.enum(CONVERSATION_STATUSES).optional(),
+  /** `me` (the calling user), `unassigned`, or a user id. */
+  assignee: z.union([z.literal('me'), z.literal('unassigned'), z.uuid()]).optional(),
+  channelId: z.uuid().optional(),
+  tag: z.string().trim().min(1).max(50).optional(),
+  /** Matches the contact's name or the last message preview. */
+  q: z.string().trim().min(1).max(100).optional(),
+});
+export type TListConversationsQuery = z.infer<typeof ZListConversationsQuery>;
+
+export const ZConversationPage = ZPage(ZConversation);
+export type TConversationPage = z.infer<typeof ZConversationPage>;
+
+/** Snoozing needs a wake-up time and goes through its own endpoint; here only open, pending and resolved. */
+export const ZUpdateConversationRequest = z
+  .strictObject({
+    status: z.enum(['open', 'pending', 'resolved']).optional(),
+    assigneeId: z.uuid().nullable().optional(),
+    tags: z
+      .array(z.string().trim().min(1).max(50))
+      .max(20)
+      .refine((t) => new Set(t).size === t.length, 'tags must not repeat')
+      .optional(),
+    priority: z.enum(CONVERSATION_PRIORITIES).optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, 'at least one field is required');
+export type TUpdateConversationRequest = z.infer<typeof ZUpdateConversationRequest>;
+
+export const ZListMessagesQuery = ZCursorQuery;
+export type TListMessagesQuery = z.infer<typeof ZListMessagesQuery>;
+
+export const ZMessagePage = ZPage(ZMessage);
+export type TMessagePage = z.infer<typeof ZMessagePage>;

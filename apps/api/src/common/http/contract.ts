@@ -12,6 +12,8 @@ export interface RouteContract {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
+  /** A multipart/form-data upload: the file field's name and what it holds (streamed by the handler itself). */
+  upload?: { field: string; description: string };
   /** Omit for routes that answer without a body (204) or with a non-JSON body. */
   response?: z.ZodType;
   status?: number;

@@ -6,3 +6,4 @@ export * from './audit.js';
 export * from './contacts.js';
 export * from './channels.js';
 export * from './conversations.js';
+export * from './attachments.js';

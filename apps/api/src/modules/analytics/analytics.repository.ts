@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { sql } from 'drizzle-orm';
+import type { TenantTx } from '../../db/database.js';
+
+export interface DashboardCounts {
+  totalContacts: number;
+  inboundToday: number;
+  outboundToday: number;
+  activeConversations: number;
+  volume: { date: string; inbound: number; outbound: number }[];
+}
+
+@Injectable()
+export class AnalyticsRepository {
+  /** One round trip; every count is limited by RLS to the transaction's tenant and served by tenant_id indexes. */
+  async dashboard(tx: TenantTx): Promise<DashboardCounts> {
+    const result = await tx.execute<{
+      total_contacts: number;
+      inbound_today: number;
+      outbound_today: number;
+      active_conversations: number;
+      volume: { date: string; inbound: number; outbound: number }[];
+    }>(sql`
+      with bounds as (select date_trunc('day', now() at time zone 'utc') at time zone 'utc' as today),
+      recent as (
+        select date_trunc('day', m.created_at at time zone 'utc')::date as day, m.direction, count(*)::int as n
+        from messages m, bounds b
+        where m.created_at >= b.today - interval '6 days' and m.is_private = false
+        group by 1, 2
+      ),
+      days as (
+        select d::date as day
+        from bounds b, generate_series(b.today - interval '6 days', b.today, interval '1 day') d
+      )
+      select
+        (select count(*)::int from contacts) as total_contacts,
+        (select coalesce(sum(n), 0)::int from recent, bounds b where day = (b.today)::date and direction = 'in') as inbound_today,
+        (select coalesce(sum(n), 0)::int from recent, bounds b where day = (b.today)::date and direction = 'out') as outbound_today,
+        (select count(*)::int from conversations where status in ('open', 'pending')) as active_conversations,
+        (select json_agg(json_build_object(
+            'date', to_char(days.day, 'YYYY-MM-DD'),
+            'inbound', coalesce((select n from recent r where r.day = days.day and r.direction = 'in'), 0),
+            'outbound', coalesce((select n from recent r where r.day = days.day and r.direction = 'out'), 0)
+          ) order by days.day) from days) as volume
+    `);
+    const row = result.rows[0]!;
+    return {
+      totalContacts: row.total_contacts,
+      inboundToday: row.inbound_today,
+      outboundToday: row.outbound_today,
+      activeConversations: row.active_conversations,
+      volume: row.volume,
+    };
+  }
+}

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { ChannelCredentialsService } from './channel-credentials.service.js';
+import { ChannelPipelineRepository } from './channel-pipeline.repository.js';
+import { ChannelPipelineService } from './channel-pipeline.service.js';
+import { ChannelRouterService } from './channel-router.service.js';
+import { ChannelsRepository } from './channels.repository.js';
+
+/**
+ * What every channel adapter module builds on: the inbound pipeline, the outbound router, credentials.
+ * Separate from ChannelsModule so adapter modules (and the worker) can import it without the admin routes.
+ */
+@Module({
+  providers: [
+    ChannelsRepository,
+    ChannelCredentialsService,
+    ChannelPipelineRepository,
+    ChannelPipelineService,
+    ChannelRouterService,
+  ],
+  exports: [ChannelsRepository, ChannelCredentialsService, ChannelPipelineService, ChannelRouterService],
+})
+export class ChannelCoreModule {}

@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { and, arrayContains, desc, eq, ilike, isNull, or, sql, type SQL } from 'drizzle-orm';
+import type { TenantTx } from '../../db/database.js';
+import { contacts, conversations, messages, users } from '../../db/schema/index.js';
+import { keysetBefore, likePattern } from '../../db/query-helpers.js';
+import type { Cursor } from '../../common/http/pagination.js';
+import type { ConversationRow, MessageRow } from './conversation-dto.js';
+
+export interface ConversationFilter {
+  status?: ConversationRow['status'];
+  /** A user id, or null for unassigned. */
+  assigneeId?: string | null;
+  channelId?: string;
+  tag?: string;
+  q?: string;
+}
+
+@Injectable()
+export class ConversationsRepository {
+  /** Newest activity first, keyset on (last_message_at, id). */
+  list(tx: TenantTx, f: ConversationFilter & { cursor?: Cursor; limit: number }): Promise<ConversationRow[]> {
+    const where: SQL[] = [];
+    if (f.status) where.push(eq(conversations.status, f.status));
+    if (f.assigneeId === null) where.push(isNull(conversations.assigneeId));
+    else if (f.assigneeId) where.push(eq(conversations.assigneeId, f.assigneeId));
+    if (f.channelId) where.push(eq(conversations.channelId, f.channelId));
+    if (f.tag) where.push(arrayContains(conversations.tags, [f.tag]));
+    if (f.q) {
+      const pattern = likePattern(f.q);
+      where.push(or(ilike(contacts.name, pattern), ilike(conversations.lastMessagePreview, pattern))!);
+    }
+    if (f.cursor) where.push(keysetBefore(conversations.lastMessageAt, conversations.id, f.cursor));
+    const base = tx.select({ conversation: conversations }).from(conversations);
+    const query = f.q ? base.innerJoin(contacts, eq(contacts.id, conversations.contactId)) : base;
+    return query
+      .where(and(...where))
+      .orderBy(desc(conversations.lastMessageAt), desc(conversations.id))
+      .limit(f.limit + 1)
+      .then((rows) => rows.map((r) => r.conversation));
+  }
+
+  async findById(tx: TenantTx, id: string): Promise<ConversationRow | undefined> {
+    const [row] = await tx.select().from(conversations).where(eq(conversations.id, id));
+    return row;
+  }
+
+  async update(
+    tx: TenantTx,
+    id: string,
+    values: Partial<Pick<ConversationRow, 'status' | 'assigneeId' | 'tags' | 'priority' | 'snoozedUntil'>>,
+  ): Promise<ConversationRow> {
+    const [row] = await tx
+      .update(conversations)
+      .set({ ...values, updatedAt: sql`now()` })
+      .where(eq(conversations.id, id))
+      .returning();
+    return row!;
+  }
+
+  /** An assignee must be an active user of this tenant (RLS hides everyone else's users). */
+  async isActiveUser(tx: TenantTx, userId: string): Promise<boolean> {
+    const [row] = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.id, userId), eq(users.isActive, true)));
+    return row !== undefined;
+  }
+
+  /** Newest first, keyset on (created_at, id). */
+  listMessages(
+    tx: TenantTx,
+    conversationId: string,
+    q: { cursor?: Cursor; limit: number },
+  ): Promise<MessageRow[]> {
+    const where: SQL[] = [eq(messages.conversationId, conversationId)];
+    if (q.cursor) where.push(keysetBefore(messages.createdAt, messages.id, q.cursor));
+    return tx
+      .select()
+      .from(messages)
+      .where(and(...where))
+      .orderBy(desc(messages.createdAt), desc(messages.id))
+      .limit(q.limit + 1);
+  }
+}

@@ -1,0 +1,107 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  messagePreview,
+  SERVICE_WINDOW_HOURS,
+  type ChannelType,
+  type TMessage,
+  type TSendMessageRequest,
+} from '@orbitdesk/shared';
+import type { Principal } from '../../common/auth/principal.js';
+import { DomainEvents } from '../../common/events/domain-events.js';
+import { notFound, unprocessable } from '../../common/http/errors.js';
+import { OutboundQueue } from '../../common/queue/queue.module.js';
+import { requestContext } from '../../common/tenancy/request-context.js';
+import { TenantDb } from '../../common/tenancy/tenant-db.service.js';
+import { toConversationDto, toMessageDto, type ConversationRow } from '../conversations/conversation-dto.js';
+import type { ChannelRow } from '../channels/channels.repository.js';
+import { MessagesRepository } from './messages.repository.js';
+
+const HOUR_MS = 3_600_000;
+
+/** Who is sending: a signed-in agent, or an external system through an API key. */
+function senderOf(p: Principal | undefined): { senderType: 'user' | 'bot'; senderId: string | null } {
+  if (p?.kind === 'user') return { senderType: 'user', senderId: p.userId };
+  // There is no sender type for API keys yet; 'bot' (automation) is the nearest, with the key's id.
+  if (p?.kind === 'api_key') return { senderType: 'bot', senderId: p.keyId };
+  return { senderType: 'bot', senderId: null };
+}
+
+@Injectable()
+export class MessagesService {
+  private readonly logger = new Logger('MessagesService');
+
+  constructor(
+    private readonly tenantDb: TenantDb,
+    private readonly repo: MessagesRepository,
+    private readonly queue: OutboundQueue,
+    private readonly events: DomainEvents,
+  ) {}
+
+  /**
+   * Stores the message and hands it to the outbound queue; the worker delivers it. Private notes are stored as
+   * `sent` and never leave the platform.
+   */
+  async send(input: TSendMessageRequest): Promise<TMessage> {
+    const tenantId = requestContext.tenantId();
+    const sender = senderOf(requestContext.get()?.principal);
+    const { message, conversation } = await this.tenantDb.run(async (tx) => {
+      const found = await this.repo.findConversationWithChannel(tx, input.conversationId);
+      if (!found) throw notFound('Conversation');
+      if (!input.isPrivate) this.checkCanSend(found.channel, found.conversation, input);
+      const message = await this.repo.insert(tx, {
+        tenantId,
+        conversationId: found.conversation.id,
+        channelId: found.channel.id,
+        direction: 'out',
+        type: input.type,
+        content: input.content,
+        status: input.isPrivate ? 'sent' : 'queued',
+        isPrivate: input.isPrivate,
+        ...sender,
+      });
+      const conversation = input.isPrivate
+        ? found.conversation
+        : await this.repo.applyReply(tx, found.conversation.id, {
+            preview: messagePreview(input.type, input.content),
+            at: message.createdAt,
+          });
+      return { message, conversation };
+    });
+
+    let sent = message;
+    if (!input.isPrivate) {
+      try {
+        await this.queue.enqueue({ tenantId, messageId: message.id });
+      } catch (err) {
+        // The row is committed; without a job it would stay queued forever, so it fails visibly instead.
+        this.logger.error({ err }, `could not queue message ${message.id}: ${(err as Error).message}`);
+        sent =
+          (await this.tenantDb.run((tx) =>
+            this.repo.transition(tx, message.id, 'queued', {
+              status: 'failed',
+              failureReason: 'Could not be queued for sending; try again',
+            }),
+          )) ?? message;
+      }
+    }
+    const dto = toMessageDto(sent);
+    this.events.publish('message.created', {
+      tenantId,
+      message: dto,
+      conversation: toConversationDto(conversation),
+    });
+    return dto;
+  }
+
+  private checkCanSend(channel: ChannelRow, conversation: ConversationRow, input: TSendMessageRequest): void {
+    if (!channel.isActive) throw unprocessable('The inbox of this conversation is disabled');
+    const windowHours = SERVICE_WINDOW_HOURS[channel.type as ChannelType];
+    if (windowHours === undefined || input.type === 'template') return;
+    const last = conversation.lastInboundAt?.getTime();
+    if (last === undefined || Date.now() - last > windowHours * HOUR_MS) {
+      throw unprocessable(
+        `Outside the ${windowHours}-hour customer-service window: send an approved template`,
+      );
+    }
+  }
+}

@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { PresenceService } from './presence.service.js';
+import { RealtimeGateway } from './realtime.gateway.js';
+import { rooms, type NotificationEvent } from './realtime.events.js';
+
+/** What other modules use: personal notifications (@mentions) and presence (round-robin assignment). */
+@Injectable()
+export class RealtimeService {
+  constructor(
+    private readonly gateway: RealtimeGateway,
+    private readonly presence: PresenceService,
+  ) {}
+
+  /** Reaches the user's sockets on every API process, and only if the user belongs to `tenantId`. */
+  notifyUser(tenantId: string, userId: string, notification: NotificationEvent): void {
+    this.gateway.namespace?.to(rooms.user(tenantId, userId)).emit('notification', notification);
+  }
+
+  /** True while the user has at least one socket open on any API process. */
+  isOnline(tenantId: string, userId: string): Promise<boolean> {
+    return this.presence.isOnline(tenantId, userId);
+  }
+
+  onlineUsers(tenantId: string): Promise<string[]> {
+    return this.presence.onlineUsers(tenantId);
+  }
+}
