@@ -7,3 +7,5 @@ export * from './contacts.js';
 export * from './channels.js';
 export * from './conversations.js';
 export * from './attachments.js';
+export * from './webhooks.js';
+export * from './notifications.js';
