@@ -14,6 +14,7 @@ import { loadDotenv } from './config/dotenv.js';
 import { Database } from './db/database.js';
 import { OutboundProcessor } from './modules/messages/outbound.processor.js';
 import { OutboundWorkerModule } from './modules/messages/outbound-worker.module.js';
+import { RealtimeRelayModule } from './modules/realtime/realtime.module.js';
 
 /** The worker's infrastructure: configuration and Postgres (no HTTP, no rate limiting). */
 @Global()
@@ -40,6 +41,7 @@ export class WorkerModule {
         DomainEventsModule,
         TenancyModule,
         OutboundWorkerModule,
+        RealtimeRelayModule,
       ],
     };
   }

@@ -1,11 +1,11 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { DomainEvents } from '../../common/events/domain-events.js';
-import { RealtimeGateway } from './realtime.gateway.js';
+import { RoomEmitter } from './room-emitter.js';
 import { rooms } from './realtime.events.js';
 
 /**
  * Maps committed domain events to Socket.IO rooms, in-process and never through a queue, so a stopped worker
- * never stops live updates. Every room is derived from the event's tenant id.
+ * never stops live updates. The worker runs this listener too, with a Redis emitter, for the events its jobs raise. Every room is derived from the event's tenant id.
  *
  * Private notes go out like any message: only the tenant's own agents hold sockets on /chat. If visitors
  * (widget) ever connect here, `isPrivate` messages must be filtered first.
@@ -16,30 +16,38 @@ export class RealtimeEventsListener implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly events: DomainEvents,
-    private readonly gateway: RealtimeGateway,
+    private readonly emitter: RoomEmitter,
   ) {}
 
   onModuleInit(): void {
     this.unsubscribe.push(
       this.events.on('message.created', ({ tenantId, message, conversation }) => {
-        this.gateway.namespace
-          ?.to([rooms.tenant(tenantId), rooms.conversation(tenantId, message.conversationId)])
-          .emit('new_message', { message, conversation });
+        this.emitter.emit(
+          [rooms.tenant(tenantId), rooms.conversation(tenantId, message.conversationId)],
+          'new_message',
+          { message, conversation },
+        );
       }),
       this.events.on('message.status', ({ tenantId, message }) => {
-        this.gateway.namespace
-          ?.to([rooms.tenant(tenantId), rooms.conversation(tenantId, message.conversationId)])
-          .emit('message_status', { message });
+        this.emitter.emit(
+          [rooms.tenant(tenantId), rooms.conversation(tenantId, message.conversationId)],
+          'message_status',
+          { message },
+        );
       }),
       this.events.on('conversation.created', ({ tenantId, conversation }) => {
-        this.gateway.namespace
-          ?.to([rooms.tenant(tenantId), rooms.conversation(tenantId, conversation.id)])
-          .emit('conversation_updated', { conversation, created: true, changes: [] });
+        this.emitter.emit(
+          [rooms.tenant(tenantId), rooms.conversation(tenantId, conversation.id)],
+          'conversation_updated',
+          { conversation, created: true, changes: [] },
+        );
       }),
       this.events.on('conversation.updated', ({ tenantId, conversation, changes }) => {
-        this.gateway.namespace
-          ?.to([rooms.tenant(tenantId), rooms.conversation(tenantId, conversation.id)])
-          .emit('conversation_updated', { conversation, created: false, changes });
+        this.emitter.emit(
+          [rooms.tenant(tenantId), rooms.conversation(tenantId, conversation.id)],
+          'conversation_updated',
+          { conversation, created: false, changes },
+        );
       }),
     );
   }

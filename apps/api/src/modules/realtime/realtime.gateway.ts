@@ -16,6 +16,7 @@ import { PresenceService } from './presence.service.js';
 import { HandshakeError, RealtimeAuthService } from './realtime-auth.service.js';
 import { RealtimeRedis } from './realtime-redis.js';
 import { RealtimeRepository } from './realtime.repository.js';
+import { RoomEmitter } from './room-emitter.js';
 import {
   CHAT_NAMESPACE,
   rooms,
@@ -47,7 +48,7 @@ const REVOCATION_SWEEP_MS = 30_000;
  * the Redis adapter. Built by hand rather than with @nestjs/websockets, which has no Nest 12 release here.
  */
 @Injectable()
-export class RealtimeGateway implements OnApplicationBootstrap, OnModuleDestroy {
+export class RealtimeGateway extends RoomEmitter implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Realtime');
   private io?: ChatServer;
   private chat?: ChatNamespace;
@@ -64,7 +65,17 @@ export class RealtimeGateway implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly presence: PresenceService,
     private readonly database: Database,
     private readonly repository: RealtimeRepository,
-  ) {}
+  ) {
+    super();
+  }
+
+  emit<E extends keyof ServerToClientEvents>(
+    targets: string[],
+    event: E,
+    payload: Parameters<ServerToClientEvents[E]>[0],
+  ): void {
+    this.namespace?.to(targets).emit(event, ...([payload] as Parameters<ServerToClientEvents[E]>));
+  }
 
   /** The /chat namespace, or undefined before bootstrap and after shutdown (emits are then dropped). */
   get namespace(): ChatNamespace | undefined {

@@ -7,6 +7,7 @@ import { RealtimeRedis } from './realtime-redis.js';
 import { RealtimeGateway } from './realtime.gateway.js';
 import { RealtimeRepository } from './realtime.repository.js';
 import { RealtimeService } from './realtime.service.js';
+import { RedisRoomEmitter, RoomEmitter } from './room-emitter.js';
 
 @Module({
   providers: [
@@ -19,7 +20,24 @@ import { RealtimeService } from './realtime.service.js';
     RealtimeGateway,
     RealtimeEventsListener,
     RealtimeService,
+    { provide: RoomEmitter, useExisting: RealtimeGateway },
   ],
   exports: [RealtimeService],
 })
 export class RealtimeModule {}
+
+/**
+ * The worker's side: no sockets, but the same event-to-room mapping and RealtimeService, emitting through Redis
+ * to the API processes' Socket.IO servers.
+ */
+@Module({
+  providers: [
+    RealtimeRedis,
+    PresenceService,
+    RealtimeEventsListener,
+    RealtimeService,
+    { provide: RoomEmitter, useClass: RedisRoomEmitter },
+  ],
+  exports: [RealtimeService],
+})
+export class RealtimeRelayModule {}

@@ -1,19 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { PresenceService } from './presence.service.js';
-import { RealtimeGateway } from './realtime.gateway.js';
+import { RoomEmitter } from './room-emitter.js';
 import { rooms, type NotificationEvent } from './realtime.events.js';
 
 /** What other modules use: personal notifications (@mentions) and presence (round-robin assignment). */
 @Injectable()
 export class RealtimeService {
   constructor(
-    private readonly gateway: RealtimeGateway,
+    private readonly emitter: RoomEmitter,
     private readonly presence: PresenceService,
   ) {}
 
   /** Reaches the user's sockets on every API process, and only if the user belongs to `tenantId`. */
   notifyUser(tenantId: string, userId: string, notification: NotificationEvent): void {
-    this.gateway.namespace?.to(rooms.user(tenantId, userId)).emit('notification', notification);
+    this.emitter.emit([rooms.user(tenantId, userId)], 'notification', notification);
   }
 
   /** True while the user has at least one socket open on any API process. */

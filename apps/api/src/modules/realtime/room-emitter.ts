@@ -1,0 +1,49 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Emitter } from '@socket.io/redis-emitter';
+import { Redis } from 'ioredis';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { CHAT_NAMESPACE, type ServerToClientEvents } from './realtime.events.js';
+
+type ServerEvent = keyof ServerToClientEvents;
+
+/**
+ * Where realtime events go. In the API it is the Socket.IO server itself; in the worker (which has no sockets)
+ * it publishes through Redis to every API process's adapter, so events raised by jobs (delivery status, snooze
+ * wake-ups) still reach agents.
+ */
+export abstract class RoomEmitter {
+  abstract emit<E extends ServerEvent>(
+    rooms: string[],
+    event: E,
+    payload: Parameters<ServerToClientEvents[E]>[0],
+  ): void;
+}
+
+/** The worker's emitter: the Socket.IO Redis emitter on the same key as the API's adapter. */
+@Injectable()
+export class RedisRoomEmitter extends RoomEmitter implements OnApplicationShutdown {
+  private readonly redis: Redis;
+  private readonly chat: Emitter<ServerToClientEvents>;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    super();
+    // No keyPrefix: pub/sub channels are not keys; the deployment prefix is part of the adapter key instead.
+    this.redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, commandTimeout: 2_000 });
+    this.redis.on('error', () => undefined);
+    this.chat = new Emitter<ServerToClientEvents>(this.redis, {
+      key: `${config.REDIS_KEY_PREFIX}socket.io`,
+    }).of(CHAT_NAMESPACE);
+  }
+
+  emit<E extends ServerEvent>(
+    rooms: string[],
+    event: E,
+    payload: Parameters<ServerToClientEvents[E]>[0],
+  ): void {
+    this.chat.to(rooms).emit(event, ...([payload] as Parameters<ServerToClientEvents[E]>));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
