@@ -38,5 +38,18 @@ module.exports = {
       kill_timeout: 10000,
       time: true,
     },
+    {
+      name: 'orbitdesk-worker',
+      cwd: apiDir,
+      script: 'dist/worker.js',
+      env,
+      // Workers share nothing but Redis and Postgres, so several can run side by side.
+      exec_mode: 'fork',
+      instances: 1,
+      max_memory_restart: '1G',
+      // Lets BullMQ finish the job in hand before the process is killed.
+      kill_timeout: 30000,
+      time: true,
+    },
   ],
 };

@@ -126,16 +126,10 @@ trap stop_children EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-has_script() { node -e "process.exit(require('./apps/api/package.json').scripts?.['$1'] ? 0 : 1)"; }
-
 start_child api start
 api_pid="${pids[0]}"
-# The worker arrives with the first queue; until then the API runs alone.
-if [[ -f apps/api/dist/worker.js ]] && has_script start:worker; then
-  start_child worker start:worker
-else
-  log "no worker yet (needs apps/api/dist/worker.js and a start:worker script); running the API alone"
-fi
+# Outbound sends, snooze wake-ups and webhooks out run in the worker.
+start_child worker start:worker
 
 # Node's fetch rather than curl: node is the one tool this script can count on.
 http_ok() {
