@@ -283,14 +283,14 @@ ensure_env_file() {
   fi
 }
 
-# The root package.json's engines field asks for Node 20.11+.
+# The root package.json's engines field asks for Node 20.18.1+ (undici 7).
 check_node() {
-  command -v node >/dev/null || die "Node.js 20.11 or newer is required and 'node' is not on PATH"
+  command -v node >/dev/null || die "Node.js 20.18.1 or newer is required and 'node' is not on PATH"
   local v
   v="$(node -p 'process.versions.node')"
   node -e '
-    const [maj, min] = process.versions.node.split(".").map(Number);
-    process.exit(maj > 20 || (maj === 20 && min >= 11) ? 0 : 1);
-  ' || die "Node.js 20.11 or newer is required (found $v)"
+    const [maj, min, patch] = process.versions.node.split(".").map(Number);
+    process.exit(maj > 20 || (maj === 20 && (min > 18 || (min === 18 && patch >= 1))) ? 0 : 1);
+  ' || die "Node.js 20.18.1 or newer is required (found $v)"
   log "node $v"
 }

@@ -1,7 +1,9 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
+import { CacheBusModule } from './common/cache/cache-bus.js';
 import { CryptoModule } from './common/crypto/crypto.module.js';
+import { HttpClientModule } from './common/http-client/http-client.module.js';
 import { DomainEventsModule } from './common/events/domain-events.js';
 import { ContextInterceptor } from './common/http/context.interceptor.js';
 import { ContractInterceptor } from './common/http/contract.interceptor.js';
@@ -20,9 +22,12 @@ import { ContactsModule } from './modules/contacts/contacts.module.js';
 import { ConversationsModule } from './modules/conversations/conversations.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { MessagesModule } from './modules/messages/messages.module.js';
+import { NotificationsModule } from './modules/notifications/notifications.module.js';
 import { PlatformModule } from './modules/platform/platform.module.js';
 import { RealtimeModule } from './modules/realtime/realtime.module.js';
+import { TeamsModule } from './modules/teams/teams.module.js';
 import { UsersModule } from './modules/users/users.module.js';
+import { WebhooksOutModule } from './modules/webhooks-out/webhooks-out.module.js';
 
 /** Process-wide infrastructure: configuration, Postgres, rate limiting. */
 @Global()
@@ -48,6 +53,8 @@ export class AppModule {
         RedisModule,
         CryptoModule,
         DomainEventsModule,
+        CacheBusModule,
+        HttpClientModule,
         TenancyModule,
         AuditModule,
         ApiKeysModule,
@@ -62,6 +69,9 @@ export class AppModule {
         AnalyticsModule,
         RealtimeModule,
         AttachmentsModule,
+        TeamsModule,
+        NotificationsModule,
+        WebhooksOutModule,
       ],
       providers: [
         // Order matters: the request context must exist before contracts are checked and handlers run.

@@ -4,17 +4,22 @@ import { NestFactory } from '@nestjs/core';
 import { Worker } from 'bullmq';
 import type { INestApplicationContext } from '@nestjs/common';
 import { pathToFileURL } from 'node:url';
+import { CacheBusModule } from './common/cache/cache-bus.js';
 import { CryptoModule } from './common/crypto/crypto.module.js';
+import { HttpClientModule } from './common/http-client/http-client.module.js';
 import { DomainEventsModule } from './common/events/domain-events.js';
 import { bullPrefix, createBullConnection } from './common/queue/bullmq-connection.js';
 import { OUTBOUND_QUEUE, type OutboundJobData } from './common/queue/queue.constants.js';
+import { RedisModule } from './common/redis/redis.module.js';
 import { TenancyModule } from './common/tenancy/tenancy.module.js';
 import { APP_CONFIG, ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
 import { loadDotenv } from './config/dotenv.js';
 import { Database } from './db/database.js';
+import { ConversationWakeWorkerModule } from './modules/conversations/conversation-wake-worker.module.js';
 import { OutboundProcessor } from './modules/messages/outbound.processor.js';
 import { OutboundWorkerModule } from './modules/messages/outbound-worker.module.js';
 import { RealtimeRelayModule } from './modules/realtime/realtime.module.js';
+import { WebhooksOutWorkerModule } from './modules/webhooks-out/webhooks-out-worker.module.js';
 
 /** The worker's infrastructure: configuration and Postgres (no HTTP, no rate limiting). */
 @Global()
@@ -39,9 +44,14 @@ export class WorkerModule {
         WorkerCoreModule.register(config),
         CryptoModule,
         DomainEventsModule,
+        RedisModule,
+        CacheBusModule,
+        HttpClientModule,
         TenancyModule,
         OutboundWorkerModule,
+        ConversationWakeWorkerModule,
         RealtimeRelayModule,
+        WebhooksOutWorkerModule,
       ],
     };
   }

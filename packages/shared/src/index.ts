@@ -14,3 +14,6 @@ export * from './contracts/channels.js';
 export * from './contracts/messages.js';
 export * from './contracts/analytics.js';
 export * from './contracts/attachments.js';
+export * from './contracts/teams.js';
+export * from './contracts/notifications.js';
+export * from './contracts/webhooks.js';

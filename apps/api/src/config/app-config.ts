@@ -99,6 +99,16 @@ export const ZEnv = z.object({
     .max(5 * 1024 ** 3)
     .default(25 * 1024 * 1024),
   ATTACHMENT_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+  /** Lets tenant-controlled URLs (callbacks, webhooks) reach loopback and private networks: self-hosting, tests. */
+  OUTBOUND_ALLOW_PRIVATE_NETWORKS: bool.default(false),
+  /** First retry delay of a failed webhook delivery; each further retry waits twice as long (capped at 1 h). */
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
+  /** A webhook delivery is retried until this many hours after the event, then marked failed. */
+  WEBHOOK_RETRY_HORIZON_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(24),
 });
 
 /** Required when STORAGE_TYPE=s3; S3_ENDPOINT stays optional (AWS itself needs none). */

@@ -9,7 +9,14 @@ import { buildOpenApi } from './openapi.builder.js';
 export const OPENAPI_FILE = fileURLToPath(new URL('../../openapi.json', import.meta.url));
 
 loadDotenv();
-const app = await createApp({ ...loadConfig(), API_DOCS: false, LOG_LEVEL: 'warn' });
+// Only the route table is needed: no superadmin bootstrap against whatever database the environment names.
+const app = await createApp({
+  ...loadConfig(),
+  API_DOCS: false,
+  LOG_LEVEL: 'warn',
+  SUPERADMIN_EMAIL: undefined,
+  SUPERADMIN_PASSWORD: undefined,
+});
 writeFileSync(OPENAPI_FILE, JSON.stringify(buildOpenApi(app), null, 2) + '\n');
 await app.close();
 console.log(`wrote ${OPENAPI_FILE}`);

@@ -243,6 +243,20 @@ describe('api channel', () => {
       expect(conv.last_message_preview).toBe('[image] look');
     });
 
+    it('publishes contact.created for a new contact, with the address it wrote from, and only once', async () => {
+      const inbox = await makeApiInbox(ctx.app, A.token);
+      const created = listen('contact.created');
+      await inbound(ctx.app, inbox.id, inbox.secret, textFrom('newcomer-1', 'hello', undefined, 'Nora'));
+      await inbound(ctx.app, inbox.id, inbox.secret, textFrom('newcomer-1', 'again'));
+      await new Promise((r) => setTimeout(r, 50));
+      created.off();
+      expect(created.seen).toHaveLength(1);
+      expect(created.seen[0]).toMatchObject({
+        tenantId: A.tenant.id,
+        contact: { name: 'Nora', identities: [{ channelType: 'api', identifier: 'newcomer-1' }] },
+      });
+    });
+
     it('stores a redelivered provider message once and answers duplicate: true', async () => {
       const inbox = await makeApiInbox(ctx.app, A.token);
       const body = textFrom('dup-person', 'only once', 'prov-dup-1');

@@ -4,8 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TContact } from '@orbitdesk/shared';
 import { DomainEvents } from '../../src/common/events/domain-events.js';
 import { auditLogs, contactIdentities, contacts, conversations } from '../../src/db/schema/index.js';
-import { ContactsService } from '../../src/modules/contacts/contacts.service.js';
-import { requestContext } from '../../src/common/tenancy/request-context.js';
 import { login, makeApiKey, makeTenantWithUser, makeUser } from '../support/factories.js';
 import { http, startTestApp, type HttpResult, type TestContext } from '../support/test-app.js';
 
@@ -413,66 +411,6 @@ describe('contacts', () => {
       ).toEqual(identitiesBefore);
       const list = (await allPages(B.token, 'q=Private')).flatMap((p) => p.items);
       expect(list).toEqual([]);
-    });
-  });
-
-  describe('upsertByIdentity', () => {
-    it('10 concurrent calls with one identity make one contact', async () => {
-      const service = ctx.app.get(ContactsService);
-      const identifier = `conc-${uniq()}`;
-      const results = await Promise.all(
-        Array.from({ length: 10 }, () =>
-          requestContext.run({ tenantId: A.tenant.id }, () =>
-            ctx.database.tenantTransaction(A.tenant.id, (tx) =>
-              service.upsertByIdentity(tx, { channelType: 'telegram', identifier, name: 'Concurrent' }),
-            ),
-          ),
-        ),
-      );
-      const ids = new Set(results.map((r) => r.contact.id));
-      expect(ids.size).toBe(1);
-      expect(results.filter((r) => r.created)).toHaveLength(1);
-      const rows = await ctx.database.unsafe
-        .select()
-        .from(contacts)
-        .where(sql`${contacts.tenantId} = ${A.tenant.id} and ${contacts.name} = 'Concurrent'`);
-      expect(rows).toHaveLength(1);
-    });
-
-    it('concurrent calls with one phone and different identities share the contact', async () => {
-      const service = ctx.app.get(ContactsService);
-      const results = await Promise.all(
-        Array.from({ length: 5 }, (_, i) =>
-          requestContext.run({ tenantId: A.tenant.id }, () =>
-            ctx.database.tenantTransaction(A.tenant.id, (tx) =>
-              service.upsertByIdentity(tx, {
-                channelType: 'whatsapp',
-                identifier: `ph-${i}-${uniq()}`,
-                phone: '+14155550177',
-              }),
-            ),
-          ),
-        ),
-      );
-      expect(new Set(results.map((r) => r.contact.id)).size).toBe(1);
-      const found = await http<TContact>(ctx.app, 'GET', `/api/v1/contacts/${results[0]!.contact.id}`, {
-        token: agentToken,
-      });
-      expect(found.body.identities).toHaveLength(5);
-    });
-
-    it('finds an existing contact by identity, then by email', async () => {
-      const service = ctx.app.get(ContactsService);
-      const email = `known-${uniq()}@example.test`;
-      const c = (await create({ email })).body;
-      const run = (input: Parameters<ContactsService['upsertByIdentity']>[1]) =>
-        requestContext.run({ tenantId: A.tenant.id }, () =>
-          ctx.database.tenantTransaction(A.tenant.id, (tx) => service.upsertByIdentity(tx, input)),
-        );
-      const first = await run({ channelType: 'email', identifier: email, email: email.toUpperCase() });
-      expect(first).toMatchObject({ created: false, contact: { id: c.id } });
-      const again = await run({ channelType: 'email', identifier: email });
-      expect(again).toMatchObject({ created: false, contact: { id: c.id } });
     });
   });
 });

@@ -16,7 +16,8 @@ describe('sending messages', () => {
   let inbox: Awaited<ReturnType<typeof makeApiInbox>>;
 
   beforeAll(async () => {
-    ctx = await startTestApp();
+    // The fake callback receiver listens on loopback, which the default outbound policy refuses.
+    ctx = await startTestApp({ env: { OUTBOUND_ALLOW_PRIVATE_NETWORKS: 'true' } });
     worker = await startWorker(ctx.config);
     callback = await startCallbackServer();
     const admin = await makeTenantWithUser(ctx.app, ctx.database, 'ADMIN');

@@ -57,6 +57,10 @@ export const ZUpdateChannelRequest = z
   .refine((v) => Object.keys(v).length > 0, 'at least one field is required');
 export type TUpdateChannelRequest = z.infer<typeof ZUpdateChannelRequest>;
 
+/** The agents of an inbox: round-robin assignment picks among them. */
+export const ZChannelMembers = z.object({ userIds: z.array(z.uuid()) });
+export type TChannelMembers = z.infer<typeof ZChannelMembers>;
+
 /**
  * One inbound message in the shape every channel's normalizer produces, whatever the provider's wire format.
  * The tenant is not part of it: the pipeline runs inside the tenant that owns the channel.

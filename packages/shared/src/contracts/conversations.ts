@@ -60,11 +60,17 @@ export type TListConversationsQuery = z.infer<typeof ZListConversationsQuery>;
 export const ZConversationPage = ZPage(ZConversation);
 export type TConversationPage = z.infer<typeof ZConversationPage>;
 
-/** Snoozing needs a wake-up time and goes through its own endpoint; here only open, pending and resolved. */
+/**
+ * `null` clears the assignee or team. Snoozing sets `status: 'snoozed'` together with `snoozedUntil` (in the
+ * future); the conversation opens again by itself at that time, or earlier when the contact writes. Any other
+ * status clears `snoozedUntil`.
+ */
 export const ZUpdateConversationRequest = z
   .strictObject({
-    status: z.enum(['open', 'pending', 'resolved']).optional(),
+    status: z.enum(CONVERSATION_STATUSES).optional(),
+    snoozedUntil: ZIsoDate.optional(),
     assigneeId: z.uuid().nullable().optional(),
+    teamId: z.uuid().nullable().optional(),
     tags: z
       .array(z.string().trim().min(1).max(50))
       .max(20)
@@ -72,7 +78,20 @@ export const ZUpdateConversationRequest = z
       .optional(),
     priority: z.enum(CONVERSATION_PRIORITIES).optional(),
   })
-  .refine((v) => Object.keys(v).length > 0, 'at least one field is required');
+  .refine((v) => Object.keys(v).length > 0, 'at least one field is required')
+  .superRefine((v, ctx) => {
+    if (v.status === 'snoozed' && v.snoozedUntil === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['snoozedUntil'], message: "is required with status 'snoozed'" });
+    } else if (v.snoozedUntil !== undefined && v.status !== 'snoozed') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['snoozedUntil'],
+        message: "is only accepted with status 'snoozed'",
+      });
+    } else if (v.snoozedUntil !== undefined && Date.parse(v.snoozedUntil) <= Date.now()) {
+      ctx.addIssue({ code: 'custom', path: ['snoozedUntil'], message: 'must be in the future' });
+    }
+  });
 export type TUpdateConversationRequest = z.infer<typeof ZUpdateConversationRequest>;
 
 export const ZListMessagesQuery = ZCursorQuery;

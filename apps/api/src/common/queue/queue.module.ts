@@ -38,7 +38,7 @@ export class OutboundQueue implements OnModuleDestroy {
   }
 }
 
-function readyWithin(connection: Redis, ms: number): Promise<boolean> {
+export function readyWithin(connection: Redis, ms: number): Promise<boolean> {
   if (connection.status === 'ready') return Promise.resolve(true);
   if (connection.status !== 'connecting' && connection.status !== 'connect') return Promise.resolve(false);
   return new Promise((resolve) => {

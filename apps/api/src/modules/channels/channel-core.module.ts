@@ -4,6 +4,7 @@ import { ChannelPipelineRepository } from './channel-pipeline.repository.js';
 import { ChannelPipelineService } from './channel-pipeline.service.js';
 import { ChannelRouterService } from './channel-router.service.js';
 import { ChannelsRepository } from './channels.repository.js';
+import { InboundChannelCache } from './inbound-channel-cache.js';
 
 /**
  * What every channel adapter module builds on: the inbound pipeline, the outbound router, credentials.
@@ -16,7 +17,14 @@ import { ChannelsRepository } from './channels.repository.js';
     ChannelPipelineRepository,
     ChannelPipelineService,
     ChannelRouterService,
+    InboundChannelCache,
   ],
-  exports: [ChannelsRepository, ChannelCredentialsService, ChannelPipelineService, ChannelRouterService],
+  exports: [
+    ChannelsRepository,
+    ChannelCredentialsService,
+    ChannelPipelineService,
+    ChannelRouterService,
+    InboundChannelCache,
+  ],
 })
 export class ChannelCoreModule {}

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import {
   messagePreview,
   type MessageStatusValue,
@@ -7,13 +7,16 @@ import {
   type TMessage,
   ZNormalizedMessage,
 } from '@orbitdesk/shared';
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { DomainEvents } from '../../common/events/domain-events.js';
 import { notFound } from '../../common/http/errors.js';
 import { requestContext } from '../../common/tenancy/request-context.js';
 import { TenantDb } from '../../common/tenancy/tenant-db.service.js';
 import type { TenantTx } from '../../db/database.js';
-import { toConversationDto, toMessageDto, type ContactRow } from '../conversations/conversation-dto.js';
+import { AssignmentService } from '../conversations/assignment.service.js';
+import { toContactDto } from '../contacts/contact-dto.js';
+import { normalizePhone } from '../contacts/contact-normalize.js';
+import { toConversationDto, toMessageDto } from '../conversations/conversation-dto.js';
+import { isUniqueViolation } from '../../db/query-helpers.js';
 import { ChannelPipelineRepository } from './channel-pipeline.repository.js';
 
 export interface IngestResult {
@@ -30,11 +33,6 @@ class AlreadyStored extends Error {}
 /** Outbound progress only moves forward; a late "delivered" after "read" changes nothing. */
 const PROGRESS: Partial<Record<MessageStatusValue, number>> = { queued: 0, sent: 1, delivered: 2, read: 3 };
 
-const toE164 = (phone: string | undefined): string | null => {
-  const parsed = phone ? parsePhoneNumberFromString(phone) : undefined;
-  return parsed?.isValid() ? parsed.number : null;
-};
-
 /**
  * Every channel's inbound messages end here, already normalized: one transaction stores the contact, the
  * conversation and the message, and the domain events go out after it commits. Runs inside the tenant that owns
@@ -46,22 +44,25 @@ export class ChannelPipelineService {
     private readonly tenantDb: TenantDb,
     private readonly repo: ChannelPipelineRepository,
     private readonly events: DomainEvents,
+    // Provided by the API (AssignmentModule); absent in the worker, which builds this module but never ingests.
+    @Optional() private readonly assignment?: AssignmentService,
   ) {}
 
   async ingest(input: NormalizedMessage): Promise<IngestResult> {
     // Normalizers are ours, but a malformed message must not reach the tables (a ZodError here is a 500: our bug).
     const n = ZNormalizedMessage.parse(input);
     const tenantId = requestContext.tenantId();
-    let outcome: { result: IngestResult; created: boolean; reopened: boolean };
+    let outcome: Awaited<ReturnType<ChannelPipelineService['store']>>;
     try {
-      outcome = await this.tenantDb.run((tx) => this.store(tx, tenantId, n));
+      outcome = await this.store(tenantId, n);
     } catch (err) {
       if (!(err instanceof AlreadyStored) || !n.providerMessageId) throw err;
       const providerMessageId = n.providerMessageId;
       return this.tenantDb.run(async (tx) => this.duplicateOf(tx, n.channelId, providerMessageId));
     }
-    const { result, created, reopened } = outcome;
+    const { result, created, reopened, newContact } = outcome;
     if (result.duplicate) return result;
+    if (newContact) this.events.publish('contact.created', { tenantId, contact: newContact });
     if (created) this.events.publish('conversation.created', { tenantId, conversation: result.conversation });
     if (reopened) {
       this.events.publish('conversation.updated', {
@@ -75,6 +76,13 @@ export class ChannelPipelineService {
       message: result.message,
       conversation: result.conversation,
     });
+    // After the commit and its events: assignment is a change of its own (conversation.updated).
+    if ((created || reopened) && this.assignment) {
+      return {
+        ...result,
+        conversation: await this.assignment.assignOnArrival(tenantId, result.conversation),
+      };
+    }
     return result;
   }
 
@@ -108,85 +116,44 @@ export class ChannelPipelineService {
     return { message, changed: outcome.changed };
   }
 
-  private async store(tx: TenantTx, tenantId: string, n: NormalizedMessage) {
-    const identifier = n.contact.identifier;
-    await this.repo.lockContactAddress(tx, tenantId, n.channelType, identifier);
-    if (n.providerMessageId) {
-      const existing = await this.repo.findMessageByProviderId(tx, n.channelId, n.providerMessageId);
-      if (existing) {
-        return {
-          result: await this.duplicateOf(tx, n.channelId, n.providerMessageId),
-          created: false,
-          reopened: false,
-        };
-      }
+  private async store(tenantId: string, n: NormalizedMessage) {
+    let outcome;
+    try {
+      outcome = await this.repo.ingest(tenantId, {
+        channelId: n.channelId,
+        channelType: n.channelType,
+        providerMessageId: n.providerMessageId ?? null,
+        type: n.type,
+        content: n.content,
+        preview: messagePreview(n.type, n.content),
+        sentAt: n.sentAt ?? null,
+        contact: {
+          identifier: n.contact.identifier,
+          name: n.contact.name ?? null,
+          phone: n.contact.phone ? normalizePhone(n.contact.phone) : null,
+          email: n.contact.email?.toLowerCase() ?? null,
+        },
+      });
+    } catch (err) {
+      // The same provider message id stored by a concurrent delivery that passed the duplicate check first.
+      if (isUniqueViolation(err)) throw new AlreadyStored();
+      throw err;
     }
-
-    const contact = await this.upsertContact(tx, tenantId, n);
-
-    let conversation = await this.repo.latestConversation(tx, contact.id, n.channelId);
-    const created = !conversation;
-    const reopened = conversation?.status === 'resolved' || conversation?.status === 'snoozed';
-    conversation ??= await this.repo.insertConversation(tx, {
-      tenantId,
-      number: await this.repo.nextSequence(tx, tenantId, 'conversation'),
-      channelId: n.channelId,
-      contactId: contact.id,
-    });
-
-    const message = await this.repo.insertMessage(tx, {
-      tenantId,
-      conversationId: conversation.id,
-      channelId: n.channelId,
-      direction: 'in',
-      type: n.type,
-      content: n.content,
-      providerMessageId: n.providerMessageId ?? null,
-      status: 'received',
-      senderType: 'contact',
-      senderId: contact.id,
-    });
-    if (!message) throw new AlreadyStored();
-
-    const updated = await this.repo.applyInbound(tx, conversation.id, {
-      preview: messagePreview(n.type, n.content),
-      at: message.createdAt,
-      sentAt: n.sentAt ? new Date(n.sentAt) : null,
-    });
     return {
-      result: { duplicate: false, message: toMessageDto(message), conversation: toConversationDto(updated) },
-      created,
-      reopened,
+      result: {
+        duplicate: outcome.duplicate,
+        message: toMessageDto(outcome.message),
+        conversation: toConversationDto(outcome.conversation),
+      },
+      created: outcome.conversationCreated,
+      reopened: outcome.conversationReopened,
+      // A contact made here has exactly the one address it wrote from.
+      newContact: outcome.contactCreated
+        ? toContactDto(outcome.contact, [
+            { contactId: outcome.contact.id, channelType: n.channelType, identifier: n.contact.identifier },
+          ])
+        : null,
     };
-  }
-
-  /**
-   * Contact by its address on this channel type; else by phone or email (the same person reaching out on a new
-   * channel); else a new contact. The address is then linked to it.
-   */
-  private async upsertContact(tx: TenantTx, tenantId: string, n: NormalizedMessage): Promise<ContactRow> {
-    const { identifier, name } = n.contact;
-    const phone = toE164(n.contact.phone);
-    const email = n.contact.email?.toLowerCase() ?? null;
-    let contact =
-      (await this.repo.findContactByIdentity(tx, n.channelType, identifier)) ??
-      (await this.repo.findContactByPhoneOrEmail(tx, phone, email));
-    if (!contact) {
-      contact =
-        (await this.repo.insertContact(tx, { tenantId, name: name ?? null, phone, email })) ??
-        // Another address of the same person created the contact meanwhile (same phone or email).
-        (await this.repo.findContactByPhoneOrEmail(tx, phone, email));
-      if (!contact) throw new Error('contact upsert found no contact after a conflicting insert');
-    } else if (name && !contact.name) {
-      contact = await this.repo.fillContactName(tx, contact.id, name);
-    }
-    await this.repo.insertIdentity(tx, {
-      tenantId,
-      contactId: contact.id,
-      channelType: n.channelType,
-      identifier,
-    });
-    return contact;
   }
 
   private async duplicateOf(

@@ -1,13 +1,16 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Put } from '@nestjs/common';
 import {
   ZChannel,
   ZChannelList,
+  ZChannelMembers,
   ZChannelWithSecret,
   ZCreateChannelRequest,
   ZIdParams,
+  ZSetMembersRequest,
   ZUpdateChannelRequest,
   type TCreateChannelRequest,
   type TIdParams,
+  type TSetMembersRequest,
   type TUpdateChannelRequest,
 } from '@orbitdesk/shared';
 import { Roles } from '../../common/auth/access.decorators.js';
@@ -76,5 +79,29 @@ export class ChannelsController {
   })
   rotateSecret(@Param() { id }: TIdParams) {
     return this.channels.rotateSecret(id);
+  }
+
+  @Get(':id/members')
+  @Contract({
+    summary: 'The agents of an inbox (round-robin assignment picks among them)',
+    tags: ['Channels'],
+    params: ZIdParams,
+    response: ZChannelMembers,
+  })
+  members(@Param() { id }: TIdParams) {
+    return this.channels.members(id);
+  }
+
+  @Put(':id/members')
+  @Contract({
+    summary: 'Replace the agents of an inbox',
+    tags: ['Channels'],
+    params: ZIdParams,
+    body: ZSetMembersRequest,
+    response: ZChannelMembers,
+    errors: { 422: 'A user id is not a user of the workspace' },
+  })
+  setMembers(@Param() { id }: TIdParams, @Body() body: TSetMembersRequest) {
+    return this.channels.setMembers(id, body);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { desc, eq, sql } from 'drizzle-orm';
+import { asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { Database, type TenantTx } from '../../db/database.js';
-import { channels, tenants } from '../../db/schema/index.js';
+import { channelMembers, channels, tenants, users } from '../../db/schema/index.js';
 
 export type ChannelRow = typeof channels.$inferSelect;
 export type NewChannel = typeof channels.$inferInsert;
@@ -42,6 +42,29 @@ export class ChannelsRepository {
   async delete(tx: TenantTx, id: string): Promise<boolean> {
     const rows = await tx.delete(channels).where(eq(channels.id, id)).returning({ id: channels.id });
     return rows.length > 0;
+  }
+
+  async memberIds(tx: TenantTx, channelId: string): Promise<string[]> {
+    const rows = await tx
+      .select({ userId: channelMembers.userId })
+      .from(channelMembers)
+      .where(eq(channelMembers.channelId, channelId))
+      .orderBy(asc(channelMembers.userId));
+    return rows.map((r) => r.userId);
+  }
+
+  async replaceMembers(tx: TenantTx, tenantId: string, channelId: string, userIds: string[]): Promise<void> {
+    await tx.delete(channelMembers).where(eq(channelMembers.channelId, channelId));
+    if (userIds.length) {
+      await tx.insert(channelMembers).values(userIds.map((userId) => ({ tenantId, channelId, userId })));
+    }
+  }
+
+  /** Which of these ids are users of this tenant (RLS hides everyone else's). */
+  async existingUserIds(tx: TenantTx, ids: string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows = await tx.select({ id: users.id }).from(users).where(inArray(users.id, ids));
+    return new Set(rows.map((r) => r.id));
   }
 
   /**

@@ -2,18 +2,22 @@ import { Inject, Injectable } from '@nestjs/common';
 import type {
   ChannelType,
   TChannel,
+  TChannelMembers,
   TChannelList,
   TChannelWithSecret,
   TCreateChannelRequest,
+  TSetMembersRequest,
   TUpdateChannelRequest,
 } from '@orbitdesk/shared';
 import { randomToken } from '../../common/crypto/hash.js';
-import { badRequest, notFound } from '../../common/http/errors.js';
+import { badRequest, notFound, unprocessable } from '../../common/http/errors.js';
 import { requestContext } from '../../common/tenancy/request-context.js';
 import { TenantDb } from '../../common/tenancy/tenant-db.service.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ChannelCredentialsService } from './channel-credentials.service.js';
+import { SafeHttpClient } from '../../common/http-client/safe-http-client.js';
+import { InboundChannelCache } from './inbound-channel-cache.js';
 import { ChannelsRepository, type ChannelRow } from './channels.repository.js';
 
 /** 32 random bytes, base64url: what the caller's system presents in X-Inbox-Secret and what signs callbacks. */
@@ -29,6 +33,8 @@ export class ChannelsService {
     private readonly repo: ChannelsRepository,
     private readonly credentials: ChannelCredentialsService,
     private readonly audit: AuditService,
+    private readonly inboundChannels: InboundChannelCache,
+    private readonly http: SafeHttpClient,
   ) {}
 
   async list(): Promise<TChannelList> {
@@ -44,6 +50,7 @@ export class ChannelsService {
 
   async create(input: TCreateChannelRequest): Promise<TChannelWithSecret> {
     const tenantId = requestContext.tenantId();
+    await this.http.assertAllowedUrlField(input.config.callbackUrl, 'body.config.callbackUrl');
     const secret = newInboundSecret();
     const row = await this.tenantDb.run(async (tx) => {
       const created = await this.repo.insert(tx, {
@@ -67,6 +74,8 @@ export class ChannelsService {
   }
 
   async update(id: string, input: TUpdateChannelRequest): Promise<TChannel> {
+    if (input.config)
+      await this.http.assertAllowedUrlField(input.config.callbackUrl, 'body.config.callbackUrl');
     const row = await this.tenantDb.run(async (tx) => {
       const existing = await this.repo.findById(tx, id);
       if (!existing) throw notFound('Channel');
@@ -83,6 +92,7 @@ export class ChannelsService {
       });
       return updated!;
     });
+    await this.inboundChannels.invalidate(id);
     return this.toDto(row);
   }
 
@@ -100,6 +110,7 @@ export class ChannelsService {
       });
       return existing;
     });
+    await this.inboundChannels.invalidate(id);
     return this.toDto(row);
   }
 
@@ -121,7 +132,37 @@ export class ChannelsService {
       await this.audit.record(tx, { action: 'channel.secret_rotated', entityType: 'channel', entityId: id });
       return updated!;
     });
+    // On every replica, not only this one: cached copies of the inbox hold the old secret.
+    await this.inboundChannels.invalidate(id);
     return { ...this.toDto(row), secret };
+  }
+
+  async members(id: string): Promise<TChannelMembers> {
+    return this.tenantDb.run(async (tx) => {
+      if (!(await this.repo.findById(tx, id))) throw notFound('Channel');
+      return { userIds: await this.repo.memberIds(tx, id) };
+    });
+  }
+
+  /** Replaces the inbox's agents (whom round-robin assignment picks from); every id must be a user here. */
+  async setMembers(id: string, input: TSetMembersRequest): Promise<TChannelMembers> {
+    const tenantId = requestContext.tenantId();
+    return this.tenantDb.run(async (tx) => {
+      if (!(await this.repo.findById(tx, id))) throw notFound('Channel');
+      const known = await this.repo.existingUserIds(tx, input.userIds);
+      const unknown = input.userIds.filter((u) => !known.has(u));
+      if (unknown.length) {
+        throw unprocessable('userIds: not users of this workspace', { userIds: unknown });
+      }
+      await this.repo.replaceMembers(tx, tenantId, id, input.userIds);
+      await this.audit.record(tx, {
+        action: 'channel.members_set',
+        entityType: 'channel',
+        entityId: id,
+        metadata: { userIds: input.userIds },
+      });
+      return { userIds: [...input.userIds].sort() };
+    });
   }
 
   private toDto(r: ChannelRow): TChannel {

@@ -126,12 +126,6 @@ export class ContactsRepository {
     return row!;
   }
 
-  /** Insert unless a unique key (phone, email) is taken; undefined then. */
-  async insertIfAbsent(tx: TenantTx, values: NewContactRow): Promise<ContactRow | undefined> {
-    const [row] = await tx.insert(contacts).values(values).onConflictDoNothing().returning();
-    return row;
-  }
-
   async update(tx: TenantTx, id: string, values: Partial<NewContactRow>): Promise<ContactRow | undefined> {
     const [row] = await tx
       .update(contacts)
@@ -155,53 +149,6 @@ export class ContactsRepository {
     await tx.delete(contactIdentities).where(eq(contactIdentities.contactId, contactId));
     if (identities.length)
       await tx.insert(contactIdentities).values(identities.map((i) => ({ ...i, tenantId, contactId })));
-  }
-
-  async findByIdentity(
-    tx: TenantTx,
-    channelType: string,
-    identifier: string,
-  ): Promise<ContactRow | undefined> {
-    const [row] = await tx
-      .select({ contact: contacts })
-      .from(contactIdentities)
-      .innerJoin(contacts, eq(contacts.id, contactIdentities.contactId))
-      .where(
-        and(eq(contactIdentities.channelType, channelType), eq(contactIdentities.identifier, identifier)),
-      );
-    return row?.contact;
-  }
-
-  async findByPhoneOrEmail(
-    tx: TenantTx,
-    phone: string | null,
-    email: string | null,
-  ): Promise<ContactRow | undefined> {
-    const by = [phone ? eq(contacts.phone, phone) : undefined, email ? eq(contacts.email, email) : undefined];
-    if (!phone && !email) return undefined;
-    // Phone wins over email when they point at different contacts.
-    const [row] = await tx
-      .select()
-      .from(contacts)
-      .where(or(...by))
-      .orderBy(phone ? sql`${contacts.phone} = ${phone} desc nulls last` : asc(contacts.createdAt))
-      .limit(1);
-    return row;
-  }
-
-  /** Links the identity unless some contact already has it (a concurrent insert waits, then does nothing). */
-  async insertIdentityIfAbsent(
-    tx: TenantTx,
-    values: { tenantId: string; contactId: string; channelType: string; identifier: string },
-  ): Promise<boolean> {
-    const rows = await tx
-      .insert(contactIdentities)
-      .values(values)
-      .onConflictDoNothing({
-        target: [contactIdentities.tenantId, contactIdentities.channelType, contactIdentities.identifier],
-      })
-      .returning({ id: contactIdentities.id });
-    return rows.length > 0;
   }
 
   async moveIdentities(tx: TenantTx, fromId: string, toId: string): Promise<void> {

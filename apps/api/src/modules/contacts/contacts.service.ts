@@ -19,35 +19,14 @@ import type { TenantTx } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/query-helpers.js';
 import { AuditService } from '../audit/audit.service.js';
 import { decodeNameCursor, encodeNameCursor } from './contact-cursor.js';
-import { isKnownCountry, normalizeEmail, normalizePhone } from './contact-normalize.js';
-import { normalizeTags } from './contact-normalize.js';
+import { isKnownCountry, normalizePhone, normalizeTags } from './contact-normalize.js';
 import {
   ContactsRepository,
   type ContactFilters,
   type ContactRow,
-  type IdentityRow,
   type NewContactRow,
 } from './contacts.repository.js';
-
-export const toContactDto = (r: ContactRow, identities: IdentityRow[]): TContact => ({
-  id: r.id,
-  phone: r.phone,
-  name: r.name,
-  email: r.email,
-  tags: r.tags,
-  customFields: r.customFields,
-  optedIn: r.optedIn,
-  isOnDncList: r.isOnDncList,
-  avatarUrl: r.avatarUrl,
-  identities: identities
-    .filter((i) => i.contactId === r.id)
-    .map((i) => ({
-      channelType: i.channelType as TContact['identities'][number]['channelType'],
-      identifier: i.identifier,
-    })),
-  createdAt: r.createdAt.toISOString(),
-  updatedAt: r.updatedAt.toISOString(),
-});
+import { toContactDto } from './contact-dto.js';
 
 /** Columns of an export, in order; an import reads the same names (and any other column as a custom field). */
 export const CSV_COLUMNS = ['phone', 'name', 'email', 'tags', 'opted_in'] as const;
@@ -213,49 +192,6 @@ export class ContactsService {
     });
     this.events.publish('contact.updated', { tenantId, contact });
     return contact;
-  }
-
-  /**
-   * The contact behind an inbound message: by identity, else by phone or email (then the identity is linked),
-   * else a new one. Runs in the caller's transaction, so the caller publishes 'contact.created' after its
-   * commit. Concurrent calls for one identity end with one contact: the identity insert waits for the first
-   * transaction, and the losers drop the contact they made and return the winner's.
-   */
-  async upsertByIdentity(
-    tx: TenantTx,
-    input: { channelType: string; identifier: string; name?: string; phone?: string; email?: string },
-  ): Promise<{ contact: ContactRow; created: boolean }> {
-    const tenantId = requestContext.tenantId();
-    const existing = await this.repo.findByIdentity(tx, input.channelType, input.identifier);
-    if (existing) return { contact: existing, created: false };
-
-    const phone = input.phone ? normalizePhone(input.phone) : null;
-    const email = input.email ? normalizeEmail(input.email) : null;
-    let contact = await this.repo.findByPhoneOrEmail(tx, phone, email);
-    let created = false;
-    if (!contact) {
-      contact = await this.repo.insertIfAbsent(tx, {
-        tenantId,
-        phone,
-        email,
-        name: input.name?.trim() || null,
-      });
-      created = !!contact;
-      // A concurrent call created the same phone or email first: use that contact.
-      contact ??= await this.repo.findByPhoneOrEmail(tx, phone, email);
-      if (!contact) throw new Error('contact vanished during upsertByIdentity');
-    }
-    const linked = await this.repo.insertIdentityIfAbsent(tx, {
-      tenantId,
-      contactId: contact.id,
-      channelType: input.channelType,
-      identifier: input.identifier,
-    });
-    if (linked) return { contact, created };
-    const winner = await this.repo.findByIdentity(tx, input.channelType, input.identifier);
-    if (!winner) throw new Error('identity vanished during upsertByIdentity');
-    if (created) await this.repo.delete(tx, contact.id);
-    return { contact: winner, created: false };
   }
 
   /** All contacts matching the filters as CSV, read in keyset pages of EXPORT_PAGE rows. */

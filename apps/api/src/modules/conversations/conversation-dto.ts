@@ -1,4 +1,4 @@
-import type { ChannelType, MessageType, TContact, TConversation, TMessage } from '@orbitdesk/shared';
+import type { MessageType, TConversation, TMessage } from '@orbitdesk/shared';
 import type { contactIdentities, contacts, conversations, messages } from '../../db/schema/index.js';
 
 export type ConversationRow = typeof conversations.$inferSelect;
@@ -40,22 +40,4 @@ export const toMessageDto = (m: MessageRow): TMessage => ({
   isPrivate: m.isPrivate,
   createdAt: m.createdAt.toISOString(),
   updatedAt: m.updatedAt.toISOString(),
-});
-
-export const toContactDto = (c: ContactRow, identities: ContactIdentityRow[]): TContact => ({
-  id: c.id,
-  phone: c.phone,
-  name: c.name,
-  email: c.email,
-  tags: c.tags,
-  customFields: c.customFields,
-  optedIn: c.optedIn,
-  isOnDncList: c.isOnDncList,
-  avatarUrl: c.avatarUrl,
-  identities: identities.map((i) => ({
-    channelType: i.channelType as ChannelType,
-    identifier: i.identifier,
-  })),
-  createdAt: c.createdAt.toISOString(),
-  updatedAt: c.updatedAt.toISOString(),
 });

@@ -60,12 +60,15 @@ export class ConversationsController {
 
   @Patch(':id')
   @Contract({
-    summary: 'Change status (open, pending, resolved), assignee, tags or priority',
+    summary: 'Change status (or snooze until a time), assignee, team, tags or priority',
+    description:
+      'A snoozed conversation opens again by itself at `snoozedUntil`, or earlier when the contact writes. A new ' +
+      'assignee other than the caller receives an `assignment` notification.',
     tags: ['Conversations'],
     params: ZIdParams,
     body: ZUpdateConversationRequest,
     response: ZConversation,
-    errors: { 422: 'The assignee is not an active user of the workspace' },
+    errors: { 422: 'The assignee is not an active user of the workspace, or the team does not exist' },
   })
   update(@Param() { id }: TIdParams, @Body() body: TUpdateConversationRequest) {
     return this.conversations.update(id, body);

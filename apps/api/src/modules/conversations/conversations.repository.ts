@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { and, arrayContains, desc, eq, ilike, isNull, or, sql, type SQL } from 'drizzle-orm';
-import type { TenantTx } from '../../db/database.js';
-import { contacts, conversations, messages, users } from '../../db/schema/index.js';
+import { and, arrayContains, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { Database, type TenantTx } from '../../db/database.js';
+import { contacts, conversations, messages, teams, users } from '../../db/schema/index.js';
 import { keysetBefore, likePattern } from '../../db/query-helpers.js';
 import type { Cursor } from '../../common/http/pagination.js';
 import type { ConversationRow, MessageRow } from './conversation-dto.js';
@@ -17,6 +17,8 @@ export interface ConversationFilter {
 
 @Injectable()
 export class ConversationsRepository {
+  constructor(private readonly db: Database) {}
+
   /** Newest activity first, keyset on (last_message_at, id). */
   list(tx: TenantTx, f: ConversationFilter & { cursor?: Cursor; limit: number }): Promise<ConversationRow[]> {
     const where: SQL[] = [];
@@ -47,7 +49,9 @@ export class ConversationsRepository {
   async update(
     tx: TenantTx,
     id: string,
-    values: Partial<Pick<ConversationRow, 'status' | 'assigneeId' | 'tags' | 'priority' | 'snoozedUntil'>>,
+    values: Partial<
+      Pick<ConversationRow, 'status' | 'assigneeId' | 'teamId' | 'tags' | 'priority' | 'snoozedUntil'>
+    >,
   ): Promise<ConversationRow> {
     const [row] = await tx
       .update(conversations)
@@ -64,6 +68,49 @@ export class ConversationsRepository {
       .from(users)
       .where(and(eq(users.id, userId), eq(users.isActive, true)));
     return row !== undefined;
+  }
+
+  async teamExists(tx: TenantTx, teamId: string): Promise<boolean> {
+    const [row] = await tx.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId));
+    return row !== undefined;
+  }
+
+  /**
+   * Ends a snooze that is due: still snoozed, until no later than `due` (the time its wake-up job was for) or
+   * now. Undefined when there is nothing to do (woken already, re-snoozed later, deleted).
+   */
+  async wakeIfDue(tx: TenantTx, id: string, due: Date): Promise<ConversationRow | undefined> {
+    const [row] = await tx
+      .update(conversations)
+      .set({ status: 'open', snoozedUntil: null, updatedAt: sql`now()` })
+      .where(
+        and(
+          eq(conversations.id, id),
+          eq(conversations.status, 'snoozed'),
+          sql`${conversations.snoozedUntil} <= greatest(now(), ${due.toISOString()}::timestamptz)`,
+        ),
+      )
+      .returning();
+    return row;
+  }
+
+  /**
+   * The sweeper's safety net, across every tenant (it serves no request, so there is no tenant to scope to):
+   * opens up to `limit` conversations whose snooze is over, through the partial index on snoozed rows. Rows
+   * another sweeper holds are skipped, so concurrent workers never wake one twice.
+   */
+  async unsafeWakeOverdue(limit: number): Promise<ConversationRow[]> {
+    const due = this.db.unsafe
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(and(eq(conversations.status, 'snoozed'), sql`${conversations.snoozedUntil} <= now()`))
+      .limit(limit)
+      .for('update', { skipLocked: true });
+    return this.db.unsafe
+      .update(conversations)
+      .set({ status: 'open', snoozedUntil: null, updatedAt: sql`now()` })
+      .where(and(inArray(conversations.id, due), eq(conversations.status, 'snoozed')))
+      .returning();
   }
 
   /** Newest first, keyset on (created_at, id). */

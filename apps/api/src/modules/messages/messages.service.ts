@@ -14,6 +14,7 @@ import { requestContext } from '../../common/tenancy/request-context.js';
 import { TenantDb } from '../../common/tenancy/tenant-db.service.js';
 import { toConversationDto, toMessageDto, type ConversationRow } from '../conversations/conversation-dto.js';
 import type { ChannelRow } from '../channels/channels.repository.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
 import { MessagesRepository } from './messages.repository.js';
 
 const HOUR_MS = 3_600_000;
@@ -35,26 +36,30 @@ export class MessagesService {
     private readonly repo: MessagesRepository,
     private readonly queue: OutboundQueue,
     private readonly events: DomainEvents,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /**
    * Stores the message and hands it to the outbound queue; the worker delivers it. Private notes are stored as
-   * `sent` and never leave the platform.
+   * `sent` and never leave the platform; the colleagues they @mention (notifications/mentions.ts) are stored in
+   * `content.mentions` and notified.
    */
   async send(input: TSendMessageRequest): Promise<TMessage> {
     const tenantId = requestContext.tenantId();
     const sender = senderOf(requestContext.get()?.principal);
-    const { message, conversation } = await this.tenantDb.run(async (tx) => {
+    const { message, conversation, notified } = await this.tenantDb.run(async (tx) => {
       const found = await this.repo.findConversationWithChannel(tx, input.conversationId);
       if (!found) throw notFound('Conversation');
       if (!input.isPrivate) this.checkCanSend(found.channel, found.conversation, input);
+      const text = input.isPrivate && typeof input.content.text === 'string' ? input.content.text : undefined;
+      const mentions = text ? await this.notifications.resolveMentions(tx, text) : [];
       const message = await this.repo.insert(tx, {
         tenantId,
         conversationId: found.conversation.id,
         channelId: found.channel.id,
         direction: 'out',
         type: input.type,
-        content: input.content,
+        content: mentions.length ? { ...input.content, mentions } : input.content,
         status: input.isPrivate ? 'sent' : 'queued',
         isPrivate: input.isPrivate,
         ...sender,
@@ -65,7 +70,25 @@ export class MessagesService {
             preview: messagePreview(input.type, input.content),
             at: message.createdAt,
           });
-      return { message, conversation };
+      // Mentioning oneself is allowed (it stays in `mentions`) but notifies no one.
+      const notified = await this.notifications.create(
+        tx,
+        tenantId,
+        mentions
+          .filter((userId) => userId !== sender.senderId)
+          .map((userId) => ({
+            userId,
+            type: 'mention' as const,
+            conversationId: found.conversation.id,
+            messageId: message.id,
+            payload: {
+              conversationNumber: found.conversation.number,
+              authorId: sender.senderType === 'user' ? sender.senderId : null,
+              preview: messagePreview(input.type, input.content),
+            },
+          })),
+      );
+      return { message, conversation, notified };
     });
 
     let sent = message;
@@ -90,6 +113,7 @@ export class MessagesService {
       message: dto,
       conversation: toConversationDto(conversation),
     });
+    this.notifications.deliver(tenantId, notified);
     return dto;
   }
 

@@ -7,12 +7,8 @@ import { TenantDb } from '../../common/tenancy/tenant-db.service.js';
 import { isUniqueViolation } from '../../db/query-helpers.js';
 import { ChannelRouterService } from '../channels/channel-router.service.js';
 import { ChannelSendError, type SendResult } from '../channels/message-channel.js';
-import {
-  toContactDto,
-  toConversationDto,
-  toMessageDto,
-  type MessageRow,
-} from '../conversations/conversation-dto.js';
+import { toConversationDto, toMessageDto, type MessageRow } from '../conversations/conversation-dto.js';
+import { toContactDto } from '../contacts/contact-dto.js';
 import { MessagesRepository } from './messages.repository.js';
 
 /**

@@ -1,4 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { ResponseTooLargeError, SsrfBlockedError } from '../../../common/http-client/http-client.errors.js';
+import { SafeHttpClient, type SafeResponse } from '../../../common/http-client/safe-http-client.js';
 import { ChannelCredentialsService } from '../channel-credentials.service.js';
 import { ChannelRouterService } from '../channel-router.service.js';
 import {
@@ -11,10 +13,14 @@ import { SIGNATURE_HEADER, signCallback } from './api-channel.signature.js';
 
 const TIMEOUT_MS = 10_000;
 const SNIPPET = 300;
+/** The answer is only read for `{"id": ...}`; anything longer is not a reply worth buffering. */
+const MAX_ANSWER_BYTES = 64 * 1024;
 
 /**
  * Outbound for `api` inboxes: POSTs the message to the inbox's callbackUrl, signed with the inbox secret.
  * 2xx → sent; 408, 429, 5xx, timeouts and network errors → retried; any other answer → failed for good.
+ * The callback URL is the tenant's to choose, so it goes through SafeHttpClient: a URL that leads to a private
+ * or loopback address fails the message for good, with the reason.
  */
 @Injectable()
 export class ApiChannelAdapter implements IMessageChannel, OnModuleInit {
@@ -23,6 +29,7 @@ export class ApiChannelAdapter implements IMessageChannel, OnModuleInit {
   constructor(
     private readonly router: ChannelRouterService,
     private readonly credentials: ChannelCredentialsService,
+    private readonly http: SafeHttpClient,
   ) {}
 
   onModuleInit(): void {
@@ -41,9 +48,9 @@ export class ApiChannelAdapter implements IMessageChannel, OnModuleInit {
       conversation: ctx.conversation,
       contact: ctx.contact,
     });
-    let res: Response;
+    let res: Pick<SafeResponse, 'status' | 'text'>;
     try {
-      res = await fetch(callbackUrl, {
+      res = await this.http.request(callbackUrl, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -52,15 +59,21 @@ export class ApiChannelAdapter implements IMessageChannel, OnModuleInit {
         },
         body,
         // A redirect could lead the signed payload anywhere; the callback URL must answer itself.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+        maxRedirects: 0,
+        timeoutMs: TIMEOUT_MS,
+        maxResponseBytes: MAX_ANSWER_BYTES,
       });
     } catch (err) {
-      const reason =
-        (err as Error).name === 'TimeoutError' ? `timed out after ${TIMEOUT_MS} ms` : (err as Error).message;
-      throw new ChannelSendError(false, `Callback unreachable: ${reason}`);
+      if (err instanceof SsrfBlockedError) {
+        throw new ChannelSendError(true, `Callback URL not allowed: ${err.reason}`);
+      }
+      if (!(err instanceof ResponseTooLargeError)) {
+        throw new ChannelSendError(false, `Callback unreachable: ${(err as Error).message}`);
+      }
+      // The receiver answered, at length: judge its status, without an id.
+      res = { status: err.status, text: () => '' };
     }
-    const text = await res.text().catch(() => '');
+    const text = res.text();
     if (res.status >= 200 && res.status < 300) return { providerMessageId: idFrom(text) };
     const reason = `Callback answered ${res.status}${text ? `: ${text.slice(0, SNIPPET)}` : ''}`;
     const transient = res.status === 408 || res.status === 429 || res.status >= 500;

@@ -11,13 +11,14 @@ import { forbidden, unauthorized } from '../../../common/http/errors.js';
 import { requestContext } from '../../../common/tenancy/request-context.js';
 import { ChannelCredentialsService } from '../channel-credentials.service.js';
 import { ChannelPipelineService } from '../channel-pipeline.service.js';
-import { ChannelsRepository, type ChannelRow } from '../channels.repository.js';
+import type { ChannelRow } from '../channels.repository.js';
+import { InboundChannelCache } from '../inbound-channel-cache.js';
 
 /** The inbound half of `api` inboxes: the tenant's own system posts messages and delivery reports. */
 @Injectable()
 export class ApiChannelService {
   constructor(
-    private readonly channels: ChannelsRepository,
+    private readonly inboundChannels: InboundChannelCache,
     private readonly credentials: ChannelCredentialsService,
     private readonly pipeline: ChannelPipelineService,
   ) {}
@@ -66,7 +67,7 @@ export class ApiChannelService {
    * inbox, another channel type and a wrong secret all answer the same 401, and the comparison is constant-time.
    */
   private async authenticate(inboxId: string, secret: string | undefined): Promise<ChannelRow> {
-    const channel = await this.channels.unsafeFindForInbound(inboxId);
+    const channel = await this.inboundChannels.find(inboxId);
     const expected = channel?.type === 'api' ? this.credentials.open(channel).inboundSecret : undefined;
     if (!channel || !expected || !secret || !safeEqual(secret, expected)) {
       throw unauthorized('Missing or invalid X-Inbox-Secret');

@@ -1,0 +1,98 @@
+// Child process: the real OrbitDesk API (createApp from apps/api/dist) on 127.0.0.1:<random port>.
+// argv[2] = DATABASE_URL. Talks to the parent over IPC: phase marks (event-loop utilisation, CPU time) and an
+// optional per-statement profile of every pg query the app runs.
+import { performance } from 'node:perf_hooks';
+import { randomBytes } from 'node:crypto';
+import { apiDep, apiDist, BENCH_ENV } from './common.mjs';
+
+const databaseUrl = process.argv[2];
+const pg = (await apiDep('pg')).default;
+const { createApp } = await apiDist('bootstrap.js');
+const { loadConfig } = await apiDist('config/app-config.js');
+
+// ---- pg statement profiler (off unless the parent turns it on) ----
+let profiling = false;
+let capture = null; // { pattern: RegExp, last: {text, values} }
+const stats = new Map();
+const normalize = (text) => text.replace(/\s+/g, ' ').replace(/\$\d+/g, '$').slice(0, 160);
+const origQuery = pg.Client.prototype.query;
+pg.Client.prototype.query = function (config, values, cb) {
+  const text = typeof config === 'string' ? config : config?.text;
+  if (capture && text && capture.pattern.test(text)) {
+    capture.last = { text, values: Array.isArray(values) ? values : config?.values };
+  }
+  if (!profiling || !text) return origQuery.call(this, config, values, cb);
+  const t0 = performance.now();
+  const key = normalize(text);
+  const record = () => {
+    const s = stats.get(key) ?? { n: 0, ms: 0 };
+    s.n++;
+    s.ms += performance.now() - t0;
+    stats.set(key, s);
+  };
+  // pg.Pool#query uses the callback form; drizzle's transactions use the promise form.
+  if (typeof cb === 'function') {
+    return origQuery.call(this, config, values, (err, res) => (record(), cb(err, res)));
+  }
+  if (typeof values === 'function') {
+    return origQuery.call(this, config, (err, res) => (record(), values(err, res)));
+  }
+  const result = origQuery.call(this, config, values, cb);
+  if (result && typeof result.then === 'function') result.then(record, () => undefined);
+  return result;
+};
+
+const config = loadConfig({
+  ...BENCH_ENV,
+  DATABASE_URL: databaseUrl,
+  REDIS_KEY_PREFIX: `odbench:${randomBytes(4).toString('hex')}:`,
+  DB_POOL_MAX: process.env.BENCH_DB_POOL_MAX ?? '20',
+});
+const app = await createApp(config);
+await app.listen(0, '127.0.0.1');
+const port = app.getHttpServer().address().port;
+
+let mark = null;
+process.on('message', async (msg) => {
+  let result;
+  switch (msg.cmd) {
+    case 'phaseStart':
+      mark = { elu: performance.eventLoopUtilization(), cpu: process.cpuUsage(), t: performance.now() };
+      stats.clear();
+      profiling = Boolean(msg.arg?.profile);
+      result = true;
+      break;
+    case 'phaseEnd': {
+      const elu = performance.eventLoopUtilization(mark.elu).utilization;
+      const cpu = process.cpuUsage(mark.cpu);
+      const wallMs = performance.now() - mark.t;
+      result = {
+        elu,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        wallMs,
+        profile: [...stats.entries()].map(([sql, s]) => ({ sql, ...s })).sort((a, b) => b.ms - a.ms),
+      };
+      profiling = false;
+      break;
+    }
+    case 'capture':
+      capture = { pattern: new RegExp(msg.arg, 'i'), last: null };
+      result = true;
+      break;
+    case 'captured':
+      result = capture?.last ?? null;
+      capture = null;
+      break;
+    case 'redisPrefix':
+      result = config.REDIS_KEY_PREFIX;
+      break;
+    case 'stop':
+      try {
+        await app.close();
+      } finally {
+        process.exit(0);
+      }
+  }
+  if (msg.id) process.send({ id: msg.id, result });
+});
+process.send({ type: 'ready', port });
