@@ -12,8 +12,8 @@ import { bullPrefix, createBullConnection } from './common/queue/bullmq-connecti
 import { OUTBOUND_QUEUE, type OutboundJobData } from './common/queue/queue.constants.js';
 import { RedisModule } from './common/redis/redis.module.js';
 import { TenancyModule } from './common/tenancy/tenancy.module.js';
-import { APP_CONFIG, ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
-import { loadDotenv } from './config/dotenv.js';
+import { APP_CONFIG, type AppConfig } from './config/app-config.js';
+import { loadProcessConfig } from './config/dotenv.js';
 import { Database } from './db/database.js';
 import { ConversationWakeWorkerModule } from './modules/conversations/conversation-wake-worker.module.js';
 import { OutboundProcessor } from './modules/messages/outbound.processor.js';
@@ -101,20 +101,9 @@ export async function startWorker(config: AppConfig): Promise<RunningWorker> {
 }
 
 async function main(): Promise<void> {
-  loadDotenv();
-  let config: AppConfig;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(1);
-    }
-    throw err;
-  }
-  const worker = await startWorker(config);
+  const worker = await startWorker(loadProcessConfig());
   const logger = new Logger('Worker');
-  logger.log('outbound worker started');
+  logger.log('worker started: outbound, conversation-wake, webhooks');
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { channels, contacts, conversations, messages } from '../../src/db/schema/index.js';
-import { makeTenantWithUser } from '../support/factories.js';
+import { messages } from '../../src/db/schema/index.js';
+import { makeConversation, makeTenantWithUser } from '../support/factories.js';
 import { http, startTestApp, type TestContext } from '../support/test-app.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -18,23 +18,12 @@ describe('GET /api/v1/analytics/dashboard', () => {
     status: 'open' | 'resolved' = 'open',
   ) {
     const db = ctx.database.unsafe;
-    const [channel] = await db.insert(channels).values({ tenantId, type: 'api', name: 'API' }).returning();
-    const [contact] = await db.insert(contacts).values({ tenantId, name: 'C' }).returning();
-    const [conv] = await db
-      .insert(conversations)
-      .values({
-        tenantId,
-        number: Math.floor(Math.random() * 1e9),
-        channelId: channel!.id,
-        contactId: contact!.id,
-        status,
-      })
-      .returning();
+    const conv = await makeConversation(ctx.database, tenantId, { status });
     for (const m of msgs) {
       await db.insert(messages).values({
         tenantId,
-        conversationId: conv!.id,
-        channelId: channel!.id,
+        conversationId: conv.id,
+        channelId: conv.channelId,
         direction: m.direction,
         type: 'text',
         content: { text: 'hi' },

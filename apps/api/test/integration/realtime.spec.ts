@@ -6,12 +6,11 @@ import { io as connectClient, type Socket as ClientSocket } from 'socket.io-clie
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TConversation, TMessage } from '@orbitdesk/shared';
 import { DomainEvents } from '../../src/common/events/domain-events.js';
-import { channels, contacts, conversations } from '../../src/db/schema/index.js';
 import { AccessRevocationService } from '../../src/modules/auth/access-revocation.service.js';
 import { RealtimeRedis } from '../../src/modules/realtime/realtime-redis.js';
 import { RealtimeGateway } from '../../src/modules/realtime/realtime.gateway.js';
 import { RealtimeService } from '../../src/modules/realtime/realtime.service.js';
-import { login, makeTenantWithUser, makeUser } from '../support/factories.js';
+import { login, makeTenantWithUser, makeUser, makeConversation } from '../support/factories.js';
 import { startTestApp, testConfig, type TestContext } from '../support/test-app.js';
 
 const QUIET_MS = 300;
@@ -102,21 +101,8 @@ function presenceOf(socket: ClientSocket, userId: string, timeoutMs = 3_000): Pr
 const emitAck = (socket: ClientSocket, event: string, payload: unknown) =>
   socket.timeout(3_000).emitWithAck(event, payload) as Promise<{ ok: boolean; error?: string }>;
 
-async function makeConversation(ctx: TestContext, tenantId: string): Promise<string> {
-  const db = ctx.database.unsafe;
-  const [channel] = await db.insert(channels).values({ tenantId, type: 'api', name: 'API' }).returning();
-  const [contact] = await db.insert(contacts).values({ tenantId, name: 'Customer' }).returning();
-  const [conversation] = await db
-    .insert(conversations)
-    .values({
-      tenantId,
-      number: Math.floor(Math.random() * 1e9),
-      channelId: channel!.id,
-      contactId: contact!.id,
-    })
-    .returning();
-  return conversation!.id;
-}
+const conversationOf = async (ctx: TestContext, tenantId: string): Promise<string> =>
+  (await makeConversation(ctx.database, tenantId)).id;
 
 function fakeConversation(id: string): TConversation {
   const now = new Date().toISOString();
@@ -194,7 +180,7 @@ describe('realtime (Socket.IO /chat)', () => {
     B = await makeTenantWithUser(ctx.app, ctx.database, 'AGENT');
     agentA2 = await agentOf(A.tenant.id);
     agentA3 = await agentOf(A.tenant.id);
-    conversationOfA = await makeConversation(ctx, A.tenant.id);
+    conversationOfA = await conversationOf(ctx, A.tenant.id);
     events = ctx.app.get(DomainEvents);
   });
   afterEach(async () => {

@@ -4,7 +4,6 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainEvents, type DomainEventMap } from '../../src/common/events/domain-events.js';
 import { bullPrefix } from '../../src/common/queue/bullmq-connection.js';
-import { channels, contacts, conversations } from '../../src/db/schema/index.js';
 import {
   CONVERSATION_WAKE_QUEUE,
   SWEEP_JOB,
@@ -15,7 +14,7 @@ import {
   SWEEP_EVERY_MS,
 } from '../../src/modules/conversations/conversation-wake.worker.js';
 import { startWorker, type RunningWorker } from '../../src/worker.js';
-import { makeTenantWithUser } from '../support/factories.js';
+import { makeTenantWithUser, makeConversation } from '../support/factories.js';
 import { inbound, makeApiInbox, textFrom } from '../support/inbox.js';
 import { http, startTestApp, type TestContext } from '../support/test-app.js';
 
@@ -48,21 +47,12 @@ describe('snoozing', () => {
 
   /** A conversation already snoozed past its time, with no job: what a lost Redis job leaves behind. */
   async function overdueSnoozed(tenantId: string): Promise<string> {
-    const db = ctx.database.unsafe;
-    const [channel] = await db.insert(channels).values({ tenantId, type: 'api', name: 'API' }).returning();
-    const [contact] = await db.insert(contacts).values({ tenantId, name: 'Sleeper' }).returning();
-    const [conversation] = await db
-      .insert(conversations)
-      .values({
-        tenantId,
-        number: Math.floor(Math.random() * 1e9),
-        channelId: channel!.id,
-        contactId: contact!.id,
-        status: 'snoozed',
-        snoozedUntil: new Date(Date.now() - 60_000),
-      })
-      .returning();
-    return conversation!.id;
+    const row = await makeConversation(ctx.database, tenantId, {
+      contactName: 'Sleeper',
+      status: 'snoozed',
+      snoozedUntil: new Date(Date.now() - 60_000),
+    });
+    return row.id;
   }
 
   function updatesOf(events: DomainEvents) {

@@ -3,7 +3,7 @@ import { hash } from '@node-rs/argon2';
 import type { ApiKeyScope, TenantRole, TenantStatus } from '@orbitdesk/shared';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Database } from '../../src/db/database.js';
-import { tenants, users } from '../../src/db/schema/index.js';
+import { channels, contacts, conversations, tenants, users } from '../../src/db/schema/index.js';
 import { http } from './test-app.js';
 
 export const DEFAULT_PASSWORD = 'Correct-horse-battery-1';
@@ -94,4 +94,24 @@ export async function makeApiKey(
   if (res.status !== 201)
     throw new Error(`api key creation failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { id: string; key: string };
+}
+
+/** A conversation written straight to the tables, with its own api inbox and contact unless given. */
+export async function makeConversation(
+  db: Database,
+  tenantId: string,
+  overrides: Partial<typeof conversations.$inferInsert> & { contactName?: string } = {},
+) {
+  const { contactName = 'Customer', ...values } = overrides;
+  const channelId =
+    values.channelId ??
+    (await db.unsafe.insert(channels).values({ tenantId, type: 'api', name: 'API' }).returning())[0]!.id;
+  const contactId =
+    values.contactId ??
+    (await db.unsafe.insert(contacts).values({ tenantId, name: contactName }).returning())[0]!.id;
+  const [row] = await db.unsafe
+    .insert(conversations)
+    .values({ tenantId, number: Math.floor(Math.random() * 1e9), ...values, channelId, contactId })
+    .returning();
+  return row!;
 }

@@ -1,9 +1,6 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { bullPrefix, createBullConnection } from './bullmq-connection.js';
-import { readyWithin } from './queue.module.js';
+import { QueueProducer } from './queue-producer.js';
 
 /** Webhooks out: one job per delivery, id = delivery id, so a delivery is never queued twice. */
 export const WEBHOOKS_QUEUE = 'webhooks';
@@ -29,30 +26,12 @@ export const WEBHOOK_JOB_OPTIONS = {
 
 /** The producer side of the `webhooks` queue; the worker process consumes it. */
 @Injectable()
-export class WebhooksQueue implements OnModuleDestroy {
-  private readonly connection: Redis;
-  private readonly queue: Queue<WebhookJobData>;
-
+export class WebhooksQueue extends QueueProducer<WebhookJobData> {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.connection = createBullConnection(config, 'producer');
-    this.queue = new Queue<WebhookJobData>(WEBHOOKS_QUEUE, {
-      connection: this.connection,
-      prefix: bullPrefix(config),
-      defaultJobOptions: WEBHOOK_JOB_OPTIONS,
-      skipWaitingForReady: true,
-    });
+    super(config, WEBHOOKS_QUEUE, WEBHOOK_JOB_OPTIONS);
   }
 
   async enqueue(data: WebhookJobData): Promise<void> {
     await this.queue.add('deliver', data, { jobId: data.deliveryId });
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    if (await readyWithin(this.connection, 1_000)) {
-      await this.queue.close();
-      await this.connection.quit().catch(() => this.connection.disconnect());
-    } else {
-      this.connection.disconnect();
-    }
   }
 }

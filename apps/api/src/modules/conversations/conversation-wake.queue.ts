@@ -1,7 +1,5 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { bullPrefix, createBullConnection } from '../../common/queue/bullmq-connection.js';
+import { Inject, Injectable } from '@nestjs/common';
+import { QueueProducer } from '../../common/queue/queue-producer.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 
 /**
@@ -34,18 +32,9 @@ export const WAKE_JOB_OPTIONS = {
 
 /** The producer side, used by the API when a conversation is snoozed. */
 @Injectable()
-export class ConversationWakeQueue implements OnModuleDestroy {
-  private readonly connection: Redis;
-  private readonly queue: Queue<WakeJobData>;
-
+export class ConversationWakeQueue extends QueueProducer<WakeJobData> {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.connection = createBullConnection(config, 'producer');
-    this.queue = new Queue<WakeJobData>(CONVERSATION_WAKE_QUEUE, {
-      connection: this.connection,
-      prefix: bullPrefix(config),
-      defaultJobOptions: WAKE_JOB_OPTIONS,
-      skipWaitingForReady: true,
-    });
+    super(config, CONVERSATION_WAKE_QUEUE, WAKE_JOB_OPTIONS);
   }
 
   async schedule(tenantId: string, conversationId: string, until: Date): Promise<void> {
@@ -55,26 +44,4 @@ export class ConversationWakeQueue implements OnModuleDestroy {
       { jobId: wakeJobId(conversationId, until), delay: Math.max(0, until.getTime() - Date.now()) },
     );
   }
-
-  async onModuleDestroy(): Promise<void> {
-    // As OutboundQueue: close politely only when Redis answers, giving a connection still being set up a moment.
-    if (await readyWithin(this.connection, 1_000)) {
-      await this.queue.close();
-      await this.connection.quit().catch(() => this.connection.disconnect());
-    } else {
-      this.connection.disconnect();
-    }
-  }
-}
-
-function readyWithin(connection: Redis, ms: number): Promise<boolean> {
-  if (connection.status === 'ready') return Promise.resolve(true);
-  if (connection.status !== 'connecting' && connection.status !== 'connect') return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    connection.once('ready', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
 }

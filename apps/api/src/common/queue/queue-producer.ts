@@ -1,0 +1,48 @@
+import type { OnModuleDestroy } from '@nestjs/common';
+import { Queue, type DefaultJobOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { AppConfig } from '../../config/app-config.js';
+import { bullPrefix, createBullConnection } from './bullmq-connection.js';
+
+/**
+ * The producer side of one BullMQ queue, on a connection of its own. Subclasses add the typed `enqueue` of their
+ * queue; the worker process consumes it.
+ */
+export abstract class QueueProducer<T> implements OnModuleDestroy {
+  private readonly connection: Redis;
+  protected readonly queue: Queue<T>;
+
+  protected constructor(config: AppConfig, name: string, defaultJobOptions: DefaultJobOptions) {
+    this.connection = createBullConnection(config, 'producer');
+    this.queue = new Queue<T>(name, {
+      connection: this.connection,
+      prefix: bullPrefix(config),
+      defaultJobOptions,
+      // Fail the request at once when Redis is not connected, rather than wait for it.
+      skipWaitingForReady: true,
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    // Closing politely needs a Redis that answers; when it does not, shutdown must not wait for it. A connection
+    // still being set up (an app closed right after boot) gets a moment to finish, so its commands are not cut.
+    if (await readyWithin(this.connection, 1_000)) {
+      await this.queue.close();
+      await this.connection.quit().catch(() => this.connection.disconnect());
+    } else {
+      this.connection.disconnect();
+    }
+  }
+}
+
+function readyWithin(connection: Redis, ms: number): Promise<boolean> {
+  if (connection.status === 'ready') return Promise.resolve(true);
+  if (connection.status !== 'connecting' && connection.status !== 'connect') return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    connection.once('ready', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
