@@ -43,6 +43,7 @@ export const BENCH_ENV = {
   JWT_REFRESH_SECRET: 'bench-refresh-secret-0123456789abcdef012',
   ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
   RATE_LIMIT_MAX: '100000000',
+  WEBHOOK_RATE_LIMIT_MAX: '100000000',
   LOGIN_SLOWDOWN_MS: '10',
   API_DOCS: 'false',
 };

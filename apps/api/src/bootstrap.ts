@@ -85,7 +85,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
-  registerRateLimit(fastify, app.get(RateLimiterService));
+  registerRateLimit(fastify, app.get(RateLimiterService), config.WEBHOOK_RATE_LIMIT_MAX);
 
   await app.init();
   if (config.API_DOCS) await registerDocs(fastify, buildOpenApi(app));

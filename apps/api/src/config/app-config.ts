@@ -76,6 +76,7 @@ export const ZEnv = z.object({
   SUPERADMIN_PASSWORD: secret(10).optional(),
   RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  WEBHOOK_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(6000),
   LOGIN_SLOWDOWN_AFTER: z.coerce.number().int().min(1).default(3),
   LOGIN_SLOWDOWN_MS: z.coerce.number().int().min(0).default(500),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),

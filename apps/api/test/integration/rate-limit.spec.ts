@@ -2,14 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { http, startTestApp, type HttpResult, type TestContext } from '../support/test-app.js';
 import { makeApiKey, makeTenantWithUser } from '../support/factories.js';
+import { inbound, makeApiInbox, textFrom } from '../support/inbox.js';
 
 const LIMIT = 5;
+const WEBHOOK_LIMIT = 12;
 
 describe('rate limiting', () => {
   let ctx: TestContext;
   let admin: Awaited<ReturnType<typeof makeTenantWithUser>>;
   let keyA: string;
   let keyB: string;
+  let inbox: Awaited<ReturnType<typeof makeApiInbox>>;
 
   /** Every request of the setup counts too; each test starts from empty windows. */
   async function resetCounters() {
@@ -21,13 +24,43 @@ describe('rate limiting', () => {
   const remaining = (res: HttpResult) => Number(res.headers['x-ratelimit-remaining']);
 
   beforeAll(async () => {
-    ctx = await startTestApp({ env: { RATE_LIMIT_MAX: String(LIMIT), RATE_LIMIT_WINDOW_SECONDS: '60' } });
+    ctx = await startTestApp({
+      env: {
+        RATE_LIMIT_MAX: String(LIMIT),
+        RATE_LIMIT_WINDOW_SECONDS: '60',
+        WEBHOOK_RATE_LIMIT_MAX: String(WEBHOOK_LIMIT),
+      },
+    });
     admin = await makeTenantWithUser(ctx.app, ctx.database, 'ADMIN');
+    inbox = await makeApiInbox(ctx.app, admin.token);
     keyA = (await makeApiKey(ctx.app, admin.token, ['contacts:read'])).key;
     keyB = (await makeApiKey(ctx.app, admin.token, ['contacts:read'])).key;
   });
   afterAll(() => ctx.close());
   beforeEach(resetCounters);
+
+  describe('provider webhook routes', () => {
+    it('have their own, larger budget, so a busy integration is not throttled like a person', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < WEBHOOK_LIMIT; i++) {
+        statuses.push((await inbound(ctx.app, inbox.id, inbox.secret, textFrom(`wh-${i}`, 'hi'))).status);
+      }
+      expect(statuses).toEqual(Array(WEBHOOK_LIMIT).fill(200));
+      const over = await inbound(ctx.app, inbox.id, inbox.secret, textFrom('wh-over', 'hi'));
+      expect(over.status).toBe(429);
+      expect(over.headers['x-ratelimit-limit']).toBe(String(WEBHOOK_LIMIT));
+      // The people-and-API-clients budget of the same address is untouched.
+      expect((await http(ctx.app, 'GET', '/api/v1/auth/me', { token: admin.token })).status).toBe(200);
+    });
+
+    it('stop an address that keeps failing their authentication', async () => {
+      for (let i = 0; i < LIMIT; i++) {
+        expect((await inbound(ctx.app, inbox.id, 'wrong-secret', textFrom('guess', 'hi'))).status).toBe(401);
+      }
+      // Even the right secret from that address waits until the window ends.
+      expect((await inbound(ctx.app, inbox.id, inbox.secret, textFrom('guess', 'hi'))).status).toBe(429);
+    });
+  });
 
   it('sends the limit and a decreasing remaining count on every response', async () => {
     const results: HttpResult[] = [];

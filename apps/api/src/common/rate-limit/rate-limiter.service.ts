@@ -43,19 +43,22 @@ export class RateLimiterService {
   }
 
   /**
-   * Counts one request for `identity`. With `guard`, the request is also refused while that counter (filled by
-   * recordFailure) is over the limit. Returns null when Redis is unreachable: the limiter fails open rather than
-   * taking the API down with it.
+   * Counts one request for `identity` against `limit` (RATE_LIMIT_MAX by default). With `guard`, the request is
+   * also refused while that counter (filled by recordFailure) has reached RATE_LIMIT_MAX. Returns null when Redis
+   * is unreachable: the limiter fails open rather than taking the API down with it.
    */
-  async hit(identity: string, guard?: string): Promise<RateLimitResult | null> {
-    const limit = this.config.RATE_LIMIT_MAX;
+  async hit(
+    identity: string,
+    guard?: string,
+    limit = this.config.RATE_LIMIT_MAX,
+  ): Promise<RateLimitResult | null> {
     try {
       const [count, ttlMs, guardCount, guardTtlMs] = await this.redis.rateLimitHit(
         `rl:${identity}`,
         `rl:${guard ?? identity}`,
         this.config.RATE_LIMIT_WINDOW_SECONDS * 1000,
       );
-      const guarded = guard !== undefined && guardCount >= limit;
+      const guarded = guard !== undefined && guardCount >= this.config.RATE_LIMIT_MAX;
       return {
         limit,
         remaining: guarded ? 0 : Math.max(0, limit - count),

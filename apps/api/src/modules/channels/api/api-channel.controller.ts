@@ -9,6 +9,7 @@ import {
   type TApiStatusUpdateRequest,
   type TInboxParams,
 } from '@orbitdesk/shared';
+import { ProviderWebhook } from '../../../common/rate-limit/rate-limit.hook.js';
 import { Public } from '../../../common/auth/access.decorators.js';
 import { Contract } from '../../../common/http/contract.js';
 import { ApiChannelService } from './api-channel.service.js';
@@ -23,6 +24,7 @@ export class ApiChannelController {
   constructor(private readonly api: ApiChannelService) {}
 
   @Post('messages')
+  @ProviderWebhook()
   @Contract({
     summary: 'Deliver an inbound message to an API inbox (X-Inbox-Secret)',
     tags: ['Channels'],
@@ -41,6 +43,7 @@ export class ApiChannelController {
   }
 
   @Post('status')
+  @ProviderWebhook()
   @Contract({
     summary: 'Report delivered, read or failed for a message sent through an API inbox (X-Inbox-Secret)',
     tags: ['Channels'],

@@ -4,10 +4,17 @@ import { ApiChannelAdapter } from './api-channel.adapter.js';
 import { ApiChannelController } from './api-channel.controller.js';
 import { ApiChannelService } from './api-channel.service.js';
 
-/** The `api` channel type: inbound webhook, delivery reports, and the signed-callback adapter. */
+/** The outbound half of the `api` channel: the signed-callback adapter. The worker needs only this. */
 @Module({
   imports: [ChannelCoreModule],
+  providers: [ApiChannelAdapter],
+})
+export class ApiChannelAdapterModule {}
+
+/** The `api` channel type in the API: inbound webhook, delivery reports, and the adapter. */
+@Module({
+  imports: [ChannelCoreModule, ApiChannelAdapterModule],
   controllers: [ApiChannelController],
-  providers: [ApiChannelService, ApiChannelAdapter],
+  providers: [ApiChannelService],
 })
 export class ApiChannelModule {}

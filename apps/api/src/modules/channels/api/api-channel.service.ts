@@ -8,6 +8,8 @@ import type {
 } from '@orbitdesk/shared';
 import { safeEqual } from '../../../common/crypto/hash.js';
 import { forbidden, unauthorized } from '../../../common/http/errors.js';
+import { badWebhookIdentity } from '../../../common/rate-limit/rate-limit.hook.js';
+import { RateLimiterService } from '../../../common/rate-limit/rate-limiter.service.js';
 import { requestContext } from '../../../common/tenancy/request-context.js';
 import { ChannelCredentialsService } from '../channel-credentials.service.js';
 import { ChannelPipelineService } from '../channel-pipeline.service.js';
@@ -21,6 +23,7 @@ export class ApiChannelService {
     private readonly inboundChannels: InboundChannelCache,
     private readonly credentials: ChannelCredentialsService,
     private readonly pipeline: ChannelPipelineService,
+    private readonly limiter: RateLimiterService,
   ) {}
 
   async receive(
@@ -70,6 +73,8 @@ export class ApiChannelService {
     const channel = await this.inboundChannels.find(inboxId);
     const expected = channel?.type === 'api' ? this.credentials.open(channel).inboundSecret : undefined;
     if (!channel || !expected || !secret || !safeEqual(secret, expected)) {
+      // Counted per address, so guessing secrets or inbox ids is cut off long before the webhook budget runs out.
+      await this.limiter.recordFailure(badWebhookIdentity(requestContext.get()?.ip ?? 'unknown'));
       throw unauthorized('Missing or invalid X-Inbox-Secret');
     }
     if (!channel.isActive || channel.tenantStatus !== 'ACTIVE') {
