@@ -1,8 +1,10 @@
 import { hash } from '@node-rs/argon2';
 import { eq, sql } from 'drizzle-orm';
+import { randomBytes } from 'node:crypto';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import type { TenantRole, TenantStatus } from '@orbitdesk/shared';
+import { SecretBox } from '../common/crypto/secret-box.js';
 import { loadDotenv } from '../config/dotenv.js';
 import * as schema from './schema/index.js';
 
@@ -33,14 +35,133 @@ const DEMO_TENANTS: {
   },
 ];
 
+/** Fixed ids, so a second run finds the demo inbox data it made the first time and adds nothing. */
+const DEMO = {
+  inbox: '00000000-0000-4000-8000-00000000d001',
+  contacts: [
+    '00000000-0000-4000-8000-00000000d101',
+    '00000000-0000-4000-8000-00000000d102',
+    '00000000-0000-4000-8000-00000000d103',
+  ],
+  conversations: ['00000000-0000-4000-8000-00000000d201', '00000000-0000-4000-8000-00000000d202'],
+} as const;
+
+type SeedTx = Parameters<Parameters<ReturnType<typeof drizzle<typeof schema>>['transaction']>[0]>[0];
+
 /**
- * Demo data for a local platform. Idempotent: every insert is "on conflict do nothing", so a second run changes
- * nothing (not even password hashes).
+ * Acme's inbox: an api inbox (so messages can be posted to it at once), three contacts and two conversations
+ * with a short history. Returns the inbox's inbound secret when this run created the inbox.
+ */
+async function seedInbox(tx: SeedTx, tenantId: string, box: SecretBox): Promise<string | undefined> {
+  const [existing] = await tx
+    .select({ id: schema.channels.id })
+    .from(schema.channels)
+    .where(eq(schema.channels.id, DEMO.inbox));
+  if (existing) return undefined;
+  const secret = randomBytes(32).toString('base64url');
+  await tx.insert(schema.channels).values({
+    id: DEMO.inbox,
+    tenantId,
+    type: 'api',
+    name: 'Website (API)',
+    config: { callbackUrl: 'https://example.com/orbitdesk-callback' },
+    credentials: box.encrypt(JSON.stringify({ inboundSecret: secret }), tenantId),
+  });
+  const people = [
+    {
+      name: 'Maria Lopez',
+      phone: '+14155552671',
+      email: 'maria@example.com',
+      tags: ['vip'],
+      identifier: 'maria-lopez',
+    },
+    {
+      name: 'Ken Tanaka',
+      phone: '+442071838750',
+      email: 'ken@example.com',
+      tags: ['lead'],
+      identifier: 'ken-tanaka',
+    },
+    { name: 'Priya Shah', phone: null, email: 'priya@example.com', tags: [], identifier: 'priya-shah' },
+  ];
+  for (const [i, p] of people.entries()) {
+    const { identifier, ...contact } = p;
+    await tx.insert(schema.contacts).values({ id: DEMO.contacts[i], tenantId, ...contact });
+    await tx
+      .insert(schema.contactIdentities)
+      .values({ tenantId, contactId: DEMO.contacts[i]!, channelType: 'api', identifier });
+  }
+  await tx.insert(schema.tenantSequences).values({ tenantId, name: 'conversation', value: 2 });
+  const now = Date.now();
+  const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000);
+  const threads = [
+    {
+      id: DEMO.conversations[0],
+      contact: DEMO.contacts[0],
+      number: 1,
+      status: 'open' as const,
+      lines: [
+        { dir: 'in' as const, text: 'Hi! My order #1042 has not arrived yet.', ago: 42 },
+        { dir: 'out' as const, text: 'Sorry about that, Maria. Let me check with the carrier.', ago: 40 },
+        { dir: 'in' as const, text: 'Thanks, it was supposed to come on Monday.', ago: 5 },
+      ],
+    },
+    {
+      id: DEMO.conversations[1],
+      contact: DEMO.contacts[1],
+      number: 2,
+      status: 'resolved' as const,
+      lines: [
+        { dir: 'in' as const, text: 'Do you offer annual billing?', ago: 180 },
+        { dir: 'out' as const, text: 'We do: two months free when paid yearly.', ago: 170 },
+      ],
+    },
+  ];
+  for (const t of threads) {
+    const last = t.lines[t.lines.length - 1]!;
+    await tx.insert(schema.conversations).values({
+      id: t.id,
+      tenantId,
+      number: t.number,
+      channelId: DEMO.inbox,
+      contactId: t.contact,
+      status: t.status,
+      lastMessagePreview: last.text,
+      lastMessageAt: at(last.ago),
+      lastInboundAt: at(t.lines.filter((l) => l.dir === 'in').at(-1)!.ago),
+      unreadCount: last.dir === 'in' && t.status === 'open' ? 1 : 0,
+      waitingSince: last.dir === 'in' && t.status === 'open' ? at(last.ago) : null,
+      createdAt: at(t.lines[0]!.ago),
+    });
+    for (const line of t.lines) {
+      await tx.insert(schema.messages).values({
+        tenantId,
+        conversationId: t.id,
+        channelId: DEMO.inbox,
+        direction: line.dir,
+        type: 'text',
+        content: { text: line.text },
+        status: line.dir === 'in' ? 'received' : 'delivered',
+        senderType: line.dir === 'in' ? 'contact' : 'user',
+        senderId: line.dir === 'in' ? t.contact : null,
+        createdAt: at(line.ago),
+      });
+    }
+  }
+  return secret;
+}
+
+/**
+ * Demo data for a local platform. Idempotent: every insert is "on conflict do nothing" or guarded by a fixed id,
+ * so a second run changes nothing (not even password hashes). Without an encryption key (`box`) the demo inbox
+ * is left out, since its secret must be stored encrypted.
  */
 export async function seed(
   databaseUrl: string,
   superadmin?: { email: string; password: string },
-): Promise<void> {
+  box?: SecretBox,
+): Promise<{ inboxSecret?: string }> {
+  let inboxSecret: string | undefined;
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   const db = drizzle(client, { schema });
@@ -64,6 +185,7 @@ export async function seed(
             .values({ ...u, tenantId: tenant!.id, passwordHash })
             .onConflictDoNothing();
         }
+        if (t.slug === 'acme' && box) inboxSecret = await seedInbox(tx, tenant!.id, box);
       }
       if (superadmin) {
         const [{ n } = { n: 0 }] = await tx
@@ -84,6 +206,7 @@ export async function seed(
   } finally {
     await client.end();
   }
+  return { inboxSecret };
 }
 
 const isMain = process.argv[1]?.endsWith('/db/seed.js') || process.argv[1]?.endsWith('/db/seed.ts');
@@ -94,10 +217,21 @@ if (isMain) {
     console.error('DATABASE_URL: is required');
     process.exit(1);
   }
-  const { SUPERADMIN_EMAIL: email, SUPERADMIN_PASSWORD: password } = process.env;
-  await seed(url, email && password ? { email, password } : undefined);
+  const { SUPERADMIN_EMAIL: email, SUPERADMIN_PASSWORD: password, ENCRYPTION_KEY: key } = process.env;
+  const box = key
+    ? new SecretBox(process.env.ENCRYPTION_KEY_ID || 'k1', Buffer.from(key, 'base64'))
+    : undefined;
+  const { inboxSecret } = await seed(url, email && password ? { email, password } : undefined, box);
   console.log('Demo data is in place. Logins (password for demo users: %s):', DEMO_PASSWORD);
   for (const t of DEMO_TENANTS)
     for (const u of t.users) console.log(`  ${u.role.padEnd(8)} ${u.email}  (${t.name}, ${t.status})`);
   if (email) console.log(`  SUPERADMIN ${email}  (password: SUPERADMIN_PASSWORD from your .env)`);
+  if (inboxSecret) {
+    console.log('Demo api inbox "Website (API)" created. Post a message to it with:');
+    console.log(
+      `  curl -X POST ${process.env.PUBLIC_URL ?? 'http://localhost:3002'}/api/v1/channels/api/${DEMO.inbox}/messages \\\n` +
+        `    -H 'x-inbox-secret: ${inboxSecret}' -H 'content-type: application/json' \\\n` +
+        `    -d '{"contact":{"identifier":"maria-lopez"},"message":{"type":"text","content":{"text":"Any news?"}}}'`,
+    );
+  }
 }

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import { SecretBox } from '../../src/common/crypto/secret-box.js';
 import { DEMO_PASSWORD, seed } from '../../src/db/seed.js';
+import { TEST_ENCRYPTION_KEY } from '../support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 import { http, startTestApp, type TestContext } from '../support/test-app.js';
 
@@ -9,7 +11,15 @@ async function snapshot(url: string) {
   await c.connect();
   try {
     const out: Record<string, unknown[]> = {};
-    for (const table of ['tenants', 'users', 'platform_admins']) {
+    for (const table of [
+      'tenants',
+      'users',
+      'platform_admins',
+      'channels',
+      'contacts',
+      'conversations',
+      'messages',
+    ]) {
       out[table] = (await c.query(`SELECT * FROM ${table} ORDER BY id`)).rows;
     }
     return out;
@@ -21,6 +31,9 @@ async function snapshot(url: string) {
 describe('demo seed', () => {
   let db: TestDatabase;
   let ctx: TestContext;
+  let inboxSecret: string | undefined;
+  // The same key the test app uses, so the app can open the demo inbox's sealed secret.
+  const box = new SecretBox('k1', Buffer.from(TEST_ENCRYPTION_KEY, 'base64'));
   beforeAll(async () => {
     db = await createTestDatabase();
   });
@@ -30,12 +43,19 @@ describe('demo seed', () => {
   });
 
   it('is idempotent: a second run changes nothing', async () => {
-    await seed(db.url, { email: 'ops@orbitdesk.test', password: 'Seed-super-pass-1' });
+    const created = await seed(db.url, { email: 'ops@orbitdesk.test', password: 'Seed-super-pass-1' }, box);
+    inboxSecret = created.inboxSecret;
+    expect(inboxSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const first = await snapshot(db.url);
     expect(first.tenants).toHaveLength(2);
     expect(first.users).toHaveLength(4);
     expect(first.platform_admins).toHaveLength(1);
-    await seed(db.url, { email: 'ops@orbitdesk.test', password: 'Seed-super-pass-1' });
+    expect(first.channels).toHaveLength(1);
+    expect(first.contacts).toHaveLength(3);
+    expect(first.conversations).toHaveLength(2);
+    expect(first.messages).toHaveLength(5);
+    const again = await seed(db.url, { email: 'ops@orbitdesk.test', password: 'Seed-super-pass-1' }, box);
+    expect(again.inboxSecret).toBeUndefined();
     expect(await snapshot(db.url)).toEqual(first);
   });
 
@@ -51,5 +71,32 @@ describe('demo seed', () => {
     });
     expect(pending.status).toBe(403);
     expect(pending.body.message).toMatch(/waiting for approval/);
+  });
+
+  it("has a demo api inbox that takes a message into the demo contact's open conversation", async () => {
+    const inbox = await http(ctx.app, 'GET', '/api/v1/channels', {
+      token: (
+        await http(ctx.app, 'POST', '/api/v1/auth/login', {
+          body: { email: 'admin@acme.test', password: DEMO_PASSWORD },
+        })
+      ).body.accessToken,
+    });
+    const demo = inbox.body.items[0];
+    const res = await http(ctx.app, 'POST', `/api/v1/channels/api/${demo.id}/messages`, {
+      headers: { 'x-inbox-secret': inboxSecret! },
+      body: {
+        contact: { identifier: 'maria-lopez' },
+        message: { type: 'text', content: { text: 'Any news?' } },
+      },
+    });
+    expect(res.status).toBe(200);
+    const conv = await http(ctx.app, 'GET', `/api/v1/conversations/${res.body.conversationId}`, {
+      token: (
+        await http(ctx.app, 'POST', '/api/v1/auth/login', {
+          body: { email: 'agent@acme.test', password: DEMO_PASSWORD },
+        })
+      ).body.accessToken,
+    });
+    expect(conv.body).toMatchObject({ number: 1, unreadCount: 2, lastMessagePreview: 'Any news?' });
   });
 });
