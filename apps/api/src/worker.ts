@@ -15,6 +15,7 @@ import { TenancyModule } from './common/tenancy/tenancy.module.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { loadProcessConfig } from './config/dotenv.js';
 import { Database } from './db/database.js';
+import { ContactImportWorkerModule } from './modules/contacts/contact-import-worker.module.js';
 import { ConversationWakeWorkerModule } from './modules/conversations/conversation-wake-worker.module.js';
 import { OutboundProcessor } from './modules/messages/outbound.processor.js';
 import { OutboundWorkerModule } from './modules/messages/outbound-worker.module.js';
@@ -52,6 +53,7 @@ export class WorkerModule {
         ConversationWakeWorkerModule,
         RealtimeRelayModule,
         WebhooksOutWorkerModule,
+        ContactImportWorkerModule,
       ],
     };
   }
@@ -103,7 +105,7 @@ export async function startWorker(config: AppConfig): Promise<RunningWorker> {
 async function main(): Promise<void> {
   const worker = await startWorker(loadProcessConfig());
   const logger = new Logger('Worker');
-  logger.log('worker started: outbound, conversation-wake, webhooks');
+  logger.log('worker started: outbound, conversation-wake, webhooks, contact-import');
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

@@ -1,12 +1,26 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Job } from 'bullmq';
 import { eq, sql } from 'drizzle-orm';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TContactImport } from '@orbitdesk/shared';
+import type { ContactImportJobData } from '../../src/common/queue/contact-import.queue.js';
+import { RedisService } from '../../src/common/redis/redis.module.js';
+import { StorageDriver } from '../../src/common/storage/storage-driver.js';
+import { attachmentStorageKey } from '../../src/common/storage/storage-key.js';
 import { auditLogs, contacts } from '../../src/db/schema/index.js';
+import { ContactImportProcessor } from '../../src/modules/contacts/contact-import.processor.js';
+import { newImportState, saveImportState } from '../../src/modules/contacts/contact-import.state.js';
+import { ContactsRepository } from '../../src/modules/contacts/contacts.repository.js';
+import { startWorker, type RunningWorker } from '../../src/worker.js';
 import { makeApiKey, makeTenantWithUser } from '../support/factories.js';
 import { http, startTestApp, type TestContext } from '../support/test-app.js';
+import { createTestDatabase } from '../support/test-db.js';
 
 const BIG_ROWS = 100_000;
 
@@ -22,34 +36,54 @@ function multipart(csv: string | Iterable<string>) {
   return { payload: Readable.from(body()), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
+async function uploadTo(
+  app: NestFastifyApplication,
+  token: string,
+  csv: string | Iterable<string>,
+  query = '',
+) {
+  const { payload, contentType } = multipart(csv);
+  const res = await app
+    .getHttpAdapter()
+    .getInstance()
+    .inject({
+      method: 'POST',
+      url: `/api/v1/contacts/import${query}`,
+      headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+      payload,
+    });
+  return { status: res.statusCode, body: JSON.parse(res.body) as TContactImport & { message: string } };
+}
+
+const statusOn = (app: NestFastifyApplication, token: string, id: string) =>
+  http<TContactImport>(app, 'GET', `/api/v1/contacts/imports/${id}`, { token });
+
+async function waitDoneOn(app: NestFastifyApplication, token: string, id: string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await statusOn(app, token, id);
+    expect(res.status).toBe(200);
+    if (res.body.status !== 'running') return res.body;
+    if (Date.now() > deadline) throw new Error(`import ${id} still running: ${JSON.stringify(res.body)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Every file under the local storage root (uploads waiting for the worker). */
+async function storedFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
 describe('contact CSV import and export', () => {
   let ctx: TestContext;
+  let worker: RunningWorker;
+  let storageDir: string;
 
-  const upload = async (token: string, csv: string | Iterable<string>, query = '') => {
-    const { payload, contentType } = multipart(csv);
-    const res = await ctx.app
-      .getHttpAdapter()
-      .getInstance()
-      .inject({
-        method: 'POST',
-        url: `/api/v1/contacts/import${query}`,
-        headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
-        payload,
-      });
-    return { status: res.statusCode, body: JSON.parse(res.body) as TContactImport & { message: string } };
-  };
-  const status = (token: string, id: string) =>
-    http<TContactImport>(ctx.app, 'GET', `/api/v1/contacts/imports/${id}`, { token });
-  const waitDone = async (token: string, id: string, timeoutMs = 60_000) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const res = await status(token, id);
-      expect(res.status).toBe(200);
-      if (res.body.status !== 'running') return res.body;
-      if (Date.now() > deadline) throw new Error(`import ${id} still running: ${JSON.stringify(res.body)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
+  const upload = (token: string, csv: string | Iterable<string>, query = '') =>
+    uploadTo(ctx.app, token, csv, query);
+  const status = (token: string, id: string) => statusOn(ctx.app, token, id);
+  const waitDone = (token: string, id: string) => waitDoneOn(ctx.app, token, id);
   const importFile = async (token: string, csv: string, query = '') => {
     const started = await upload(token, csv, query);
     expect(started.status, JSON.stringify(started.body)).toBe(202);
@@ -59,9 +93,16 @@ describe('contact CSV import and export', () => {
     ctx.database.unsafe.select().from(contacts).where(eq(contacts.tenantId, tenantId));
 
   beforeAll(async () => {
-    ctx = await startTestApp();
+    storageDir = await mkdtemp(join(tmpdir(), 'orbitdesk-import-'));
+    ctx = await startTestApp({ env: { STORAGE_LOCAL_DIR: storageDir } });
+    // The worker parses the imports; the API only stores and queues them.
+    worker = await startWorker(ctx.config);
   });
-  afterAll(() => ctx?.close());
+  afterAll(async () => {
+    await worker?.close();
+    await ctx?.close();
+    await rm(storageDir, { recursive: true, force: true });
+  });
 
   it('imports a good file; the same file again creates nothing and changes nothing', async () => {
     const T = await makeTenantWithUser(ctx.app, ctx.database, 'AGENT');
@@ -244,6 +285,88 @@ describe('contact CSV import and export', () => {
     );
   });
 
+  it('the stored upload is removed once the import completes or fails', async () => {
+    const T = await makeTenantWithUser(ctx.app, ctx.database, 'AGENT');
+    const done = await importFile(T.token, 'email\nremoved@example.test\n');
+    expect(done).toMatchObject({ status: 'completed', created: 1 });
+    const failed = await importFile(T.token, 'name\nNo Key\n');
+    expect(failed).toMatchObject({ status: 'failed' });
+    expect(await storedFiles(storageDir)).toEqual([]);
+  });
+
+  it('a job retried after a crash resumes after the last committed row: nothing twice, counts exact', async () => {
+    const T = await makeTenantWithUser(ctx.app, ctx.database, 'AGENT');
+    const processor = worker.app.get(ContactImportProcessor);
+    const repo = worker.app.get(ContactsRepository);
+    const storage = worker.app.get(StorageDriver);
+    const redis = worker.app.get(RedisService);
+    // 1600 rows on lines 2..1601; lines 101 and 1501 are bad. Arranged without the queue, so only this test runs it.
+    const lines = ['phone,name,opted_in'];
+    for (let i = 0; i < 1600; i++) {
+      const line = i + 2;
+      lines.push(line === 101 || line === 1501 ? `nope-${line},Bad,yes` : `+1646${5_000_000 + i},P ${i},yes`);
+    }
+    const id = randomUUID();
+    const storageKey = attachmentStorageKey(T.tenant.id, id, new Date());
+    await storage.put(storageKey, Readable.from([lines.join('\n')]), { contentType: 'text/csv' });
+    await saveImportState(redis.client, T.tenant.id, newImportState(id));
+    const job = (attemptsMade: number) =>
+      ({
+        id,
+        data: { tenantId: T.tenant.id, importId: id, storageKey },
+        attemptsMade,
+        opts: { attempts: 3 },
+      }) as unknown as Job<ContactImportJobData>;
+
+    // The first attempt dies in its third batch (lines 1003..1503), after two batches were committed.
+    const upsert = repo.upsertBatch.bind(repo);
+    let calls = 0;
+    const spy = vi.spyOn(repo, 'upsertBatch').mockImplementation((...args) => {
+      if (++calls === 3) throw new Error('worker crashed');
+      return upsert(...args);
+    });
+    try {
+      await expect(processor.process(job(0))).rejects.toThrow('worker crashed');
+    } finally {
+      spy.mockRestore();
+    }
+    const mid = (await status(T.token, id)).body;
+    expect(mid).toMatchObject({ status: 'running', processed: 1001, created: 1000, updated: 0, failed: 1 });
+    expect(await storage.exists(storageKey)).toBe(true);
+
+    await processor.process(job(1));
+    const final = (await status(T.token, id)).body;
+    expect(final).toMatchObject({
+      status: 'completed',
+      processed: 1600,
+      created: 1598,
+      updated: 0,
+      failed: 2,
+    });
+    expect(final.errors.map((e) => e.row)).toEqual([101, 1501]);
+    expect(await contactsOf(T.tenant.id)).toHaveLength(1598);
+    expect(await storage.exists(storageKey)).toBe(false);
+
+    // The same job once more (a duplicate delivery) changes nothing.
+    await processor.process(job(2));
+    expect((await status(T.token, id)).body).toEqual(final);
+    const audit = await ctx.database.unsafe.select().from(auditLogs).where(eq(auditLogs.entityId, id));
+    expect(audit).toMatchObject([{ action: 'contact.imported', metadata: { created: 1598, failed: 2 } }]);
+  });
+
+  it('a job BullMQ gave up on is ended as failed and its file removed', async () => {
+    const T = await makeTenantWithUser(ctx.app, ctx.database, 'AGENT');
+    const processor = worker.app.get(ContactImportProcessor);
+    const storage = worker.app.get(StorageDriver);
+    const id = randomUUID();
+    const storageKey = attachmentStorageKey(T.tenant.id, id, new Date());
+    await storage.put(storageKey, Readable.from(['email\nx@example.test\n']), { contentType: 'text/csv' });
+    await saveImportState(worker.app.get(RedisService).client, T.tenant.id, newImportState(id));
+    await processor.abandon({ tenantId: T.tenant.id, importId: id, storageKey });
+    expect((await status(T.token, id)).body).toMatchObject({ status: 'failed', processed: 0 });
+    expect(await storage.exists(storageKey)).toBe(false);
+  });
+
   it(`imports ${BIG_ROWS} rows streamed, with progress readable while it runs`, async () => {
     const T = await makeTenantWithUser(ctx.app, ctx.database, 'AGENT');
     function* bigCsv() {
@@ -289,4 +412,47 @@ describe('contact CSV import and export', () => {
     const found = await http(ctx.app, 'GET', '/api/v1/contacts?q=Person%2042424', { token: T.token });
     expect(found.body.items.map((c: { name: string }) => c.name)).toEqual(['Person 42424']);
   }, 120_000);
+});
+
+describe('contact import across an API restart', () => {
+  it('an upload answered by one API instance is finished by the worker and read on a new instance', async () => {
+    const db = await createTestDatabase();
+    const storageDir = await mkdtemp(join(tmpdir(), 'orbitdesk-import-'));
+    // Same database, Redis prefix and storage: a restarted API (or another replica) of one deployment.
+    const env = { STORAGE_LOCAL_DIR: storageDir, REDIS_KEY_PREFIX: `odt:${randomBytes(4).toString('hex')}:` };
+    let first: TestContext | undefined = await startTestApp({ db, env });
+    let second: TestContext | undefined;
+    let worker: RunningWorker | undefined;
+    try {
+      const T = await makeTenantWithUser(first.app, first.database, 'AGENT');
+      const lines = ['phone,name'];
+      for (let i = 0; i < 1200; i++) lines.push(`+1718${5_000_000 + i},R ${i}`);
+      const started = await uploadTo(first.app, T.token, lines.join('\n'));
+      expect(started.status, JSON.stringify(started.body)).toBe(202);
+      expect(started.body).toMatchObject({ status: 'running', processed: 0 });
+      // No worker yet: the upload waits in storage.
+      expect(await storedFiles(storageDir)).toHaveLength(1);
+      // Closed without ctx.close(), which would clear the shared Redis prefix.
+      await first.app.close();
+      first.redis.disconnect();
+      first = undefined;
+
+      second = await startTestApp({ db, env });
+      worker = await startWorker(second.config);
+      const done = await waitDoneOn(second.app, T.token, started.body.id);
+      expect(done).toMatchObject({ status: 'completed', processed: 1200, created: 1200, failed: 0 });
+      const n = await second.database.unsafe.execute<{ n: number }>(
+        sql`select count(*)::int as n from contacts where tenant_id = ${T.tenant.id}`,
+      );
+      expect(n.rows[0]?.n).toBe(1200);
+      expect(await storedFiles(storageDir)).toEqual([]);
+    } finally {
+      await first?.app.close();
+      first?.redis.disconnect();
+      await worker?.close();
+      await second?.close();
+      await db.drop();
+      await rm(storageDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -1,8 +1,11 @@
 import type { OnModuleDestroy } from '@nestjs/common';
-import { Queue, type DefaultJobOptions } from 'bullmq';
+import { Queue, type DefaultJobOptions, type JobState } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../../config/app-config.js';
 import { bullPrefix, createBullConnection } from './bullmq-connection.js';
+
+/** What `addIfAbsent` did: added the job, or found one in this state. */
+export type RequeueResult = 'added' | JobState | 'unknown';
 
 /**
  * The producer side of one BullMQ queue, on a connection of its own. Subclasses add the typed `enqueue` of their
@@ -21,6 +24,18 @@ export abstract class QueueProducer<T> implements OnModuleDestroy {
       // Fail the request at once when Redis is not connected, rather than wait for it.
       skipWaitingForReady: true,
     });
+  }
+
+  /**
+   * Adds the job unless one with its id is still kept (in any state), and says which: 'added', or the state of
+   * the job that is there. Recovery sweeps use it to re-add jobs lost between a commit and its enqueue.
+   */
+  protected async addIfAbsent(name: string, data: T, jobId: string): Promise<RequeueResult> {
+    const existing = await this.queue.getJob(jobId);
+    if (existing) return existing.getState();
+    // Still idempotent if the job appeared meanwhile: BullMQ ignores an add whose id exists.
+    await this.queue.add(name as never, data as never, { jobId });
+    return 'added';
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { QueueProducer } from './queue-producer.js';
+import { QueueProducer, type RequeueResult } from './queue-producer.js';
 
 /** Webhooks out: one job per delivery, id = delivery id, so a delivery is never queued twice. */
 export const WEBHOOKS_QUEUE = 'webhooks';
@@ -33,5 +33,10 @@ export class WebhooksQueue extends QueueProducer<WebhookJobData> {
 
   async enqueue(data: WebhookJobData): Promise<void> {
     await this.queue.add('deliver', data, { jobId: data.deliveryId });
+  }
+
+  /** Re-adds a delivery whose job was lost; see QueueProducer.addIfAbsent. */
+  requeue(data: WebhookJobData): Promise<RequeueResult> {
+    return this.addIfAbsent('deliver', data, data.deliveryId);
   }
 }

@@ -135,5 +135,9 @@ export const messages = pgTable(
       .where(sql`${t.providerMessageId} is not null`),
     index('messages_tenant_conversation_created_idx').on(t.tenantId, t.conversationId, t.createdAt, t.id),
     index('messages_tenant_created_idx').on(t.tenantId, t.createdAt),
+    // The outbound recovery sweep: few rows are queued at any time, so this stays small.
+    index('messages_tenant_queued_idx')
+      .on(t.tenantId, t.createdAt)
+      .where(sql`${t.status} = 'queued'`),
   ],
 );

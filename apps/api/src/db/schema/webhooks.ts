@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { createdAtColumn, tenantIdColumn } from './columns.js';
 
@@ -45,6 +46,10 @@ export const webhookDeliveries = pgTable(
   (t) => [
     index('webhook_deliveries_tenant_endpoint_created_idx').on(t.tenantId, t.endpointId, t.createdAt, t.id),
     index('webhook_deliveries_tenant_created_idx').on(t.tenantId, t.createdAt, t.id),
+    // The delivery recovery sweep: only pending deliveries, a small fraction of the log.
+    index('webhook_deliveries_tenant_pending_idx')
+      .on(t.tenantId, t.createdAt)
+      .where(sql`${t.status} = 'pending'`),
   ],
 );
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { and, eq, sql } from 'drizzle-orm';
-import type { TenantTx } from '../../db/database.js';
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { Database, type TenantTx } from '../../db/database.js';
 import { channels, contactIdentities, contacts, conversations, messages } from '../../db/schema/index.js';
 import type { ChannelRow } from '../channels/channels.repository.js';
 import type {
@@ -20,8 +20,43 @@ export interface SendBundle {
   channel: ChannelRow;
 }
 
+/** A row the recovery sweep found, with its keyset position. */
+export interface StuckRow {
+  id: string;
+  tenantId: string;
+  createdAt: Date;
+}
+
 @Injectable()
 export class MessagesRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Across tenants (the recovery sweep has none): outgoing, non-private messages still `queued` more than
+   * `olderThanMs` after they were stored, oldest first, keyset after `after`. Served by the partial index
+   * messages_tenant_queued_idx, which holds queued rows only.
+   */
+  unsafeListStuckQueued(olderThanMs: number, limit: number, after?: StuckRow): Promise<StuckRow[]> {
+    const where: SQL[] = [
+      eq(messages.status, 'queued'),
+      eq(messages.direction, 'out'),
+      eq(messages.isPrivate, false),
+      sql`${messages.createdAt} < now() - ${olderThanMs}::int * interval '1 millisecond'`,
+      // Finished jobs are kept 24 h; past that a lost status write could not be told from a lost job, and
+      // re-queueing could send twice. Older rows are left for a person to look at.
+      sql`${messages.createdAt} > now() - interval '23 hours'`,
+    ];
+    if (after)
+      where.push(
+        sql`(${messages.createdAt}, ${messages.id}) > (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`,
+      );
+    return this.db.unsafe
+      .select({ id: messages.id, tenantId: messages.tenantId, createdAt: messages.createdAt })
+      .from(messages)
+      .where(and(...where))
+      .orderBy(asc(messages.createdAt), asc(messages.id))
+      .limit(limit);
+  }
   async findConversationWithChannel(
     tx: TenantTx,
     conversationId: string,

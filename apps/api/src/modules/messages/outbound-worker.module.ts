@@ -1,13 +1,18 @@
 import { Module } from '@nestjs/common';
+import { OutboundQueue } from '../../common/queue/queue.module.js';
 import { ApiChannelAdapterModule } from '../channels/api/api-channel.module.js';
 import { ChannelCoreModule } from '../channels/channel-core.module.js';
 import { MessagesRepository } from './messages.repository.js';
 import { OutboundProcessor } from './outbound.processor.js';
+import { OutboundRecoveryWorker } from './outbound-recovery.worker.js';
 
-/** What the outbound processor needs in the worker process: the router and every adapter module. */
+/**
+ * What the outbound processor needs in the worker process: the router and every adapter module; and the sweep that
+ * re-queues sends whose job was lost.
+ */
 @Module({
   imports: [ChannelCoreModule, ApiChannelAdapterModule],
-  providers: [OutboundProcessor, MessagesRepository],
+  providers: [OutboundProcessor, MessagesRepository, OutboundQueue, OutboundRecoveryWorker],
   exports: [OutboundProcessor],
 })
 export class OutboundWorkerModule {}

@@ -109,6 +109,9 @@ export class RealtimeGateway extends RoomEmitter implements OnApplicationBootstr
     this.sweepTimer = setInterval(() => void this.track(this.disconnectRevoked()), REVOCATION_SWEEP_MS);
     this.sweepTimer.unref();
 
+    // This process's presence counts count only while its heartbeat lives (a crashed process's lapse).
+    await this.presence.start();
+
     // Events published right after boot must reach this process's sockets: wait for the adapter's subscriptions.
     await this.redis
       .subscriptionsReady()
@@ -123,6 +126,7 @@ export class RealtimeGateway extends RoomEmitter implements OnApplicationBootstr
     for (const socket of this.chat.sockets.values()) socket.disconnect(true);
     // Their offline presence updates still need Redis and the adapter.
     while (this.pending.size) await Promise.allSettled([...this.pending]);
+    await this.presence.stop();
     // Not io.close(): that closes the HTTP server too, which belongs to Fastify and closes after this hook. The
     // adapter's subscriptions end when RealtimeRedis closes its connections, last.
     this.io.engine.close();

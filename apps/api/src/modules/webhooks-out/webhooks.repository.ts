@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { and, asc, count, desc, eq, sql, type SQL } from 'drizzle-orm';
-import type { TenantTx } from '../../db/database.js';
+import { Database, type TenantTx } from '../../db/database.js';
 import type { Cursor } from '../../common/http/pagination.js';
 import { keysetBefore } from '../../db/query-helpers.js';
 import { webhookDeliveries, webhookDeliveryAttempts, webhookEndpoints } from '../../db/schema/index.js';
@@ -12,8 +12,50 @@ export type NewWebhookDelivery = typeof webhookDeliveries.$inferInsert;
 export type WebhookAttemptRow = typeof webhookDeliveryAttempts.$inferSelect;
 export type NewWebhookAttempt = typeof webhookDeliveryAttempts.$inferInsert;
 
+/** A row the recovery sweep found, with its keyset position. */
+export interface StuckDeliveryRow {
+  id: string;
+  tenantId: string;
+  createdAt: Date;
+}
+
 @Injectable()
 export class WebhooksRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Across tenants (the recovery sweep has none): deliveries still `pending` with no attempt made more than
+   * `olderThanMs` after they were created, oldest first, keyset after `after`. Served by the partial index
+   * webhook_deliveries_tenant_pending_idx, which holds pending rows only.
+   */
+  unsafeListUnsentPending(
+    olderThanMs: number,
+    limit: number,
+    after?: StuckDeliveryRow,
+  ): Promise<StuckDeliveryRow[]> {
+    const where: SQL[] = [
+      eq(webhookDeliveries.status, 'pending'),
+      eq(webhookDeliveries.attempts, 0),
+      sql`${webhookDeliveries.createdAt} < now() - ${olderThanMs}::int * interval '1 millisecond'`,
+      // Finished jobs are kept 24 h; past that a lost status write could not be told from a lost job, and
+      // re-queueing could send twice. Older rows are left for a person to look at.
+      sql`${webhookDeliveries.createdAt} > now() - interval '23 hours'`,
+    ];
+    if (after)
+      where.push(
+        sql`(${webhookDeliveries.createdAt}, ${webhookDeliveries.id}) > (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`,
+      );
+    return this.db.unsafe
+      .select({
+        id: webhookDeliveries.id,
+        tenantId: webhookDeliveries.tenantId,
+        createdAt: webhookDeliveries.createdAt,
+      })
+      .from(webhookDeliveries)
+      .where(and(...where))
+      .orderBy(asc(webhookDeliveries.createdAt), asc(webhookDeliveries.id))
+      .limit(limit);
+  }
   listEndpoints(tx: TenantTx): Promise<WebhookEndpointRow[]> {
     return tx
       .select()

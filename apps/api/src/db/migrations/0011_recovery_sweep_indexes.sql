@@ -1,0 +1,2 @@
+CREATE INDEX "messages_tenant_queued_idx" ON "messages" USING btree ("tenant_id","created_at") WHERE "messages"."status" = 'queued';--> statement-breakpoint
+CREATE INDEX "webhook_deliveries_tenant_pending_idx" ON "webhook_deliveries" USING btree ("tenant_id","created_at") WHERE "webhook_deliveries"."status" = 'pending';

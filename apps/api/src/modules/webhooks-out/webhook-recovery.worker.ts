@@ -1,0 +1,51 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PeriodicSweep } from '../../common/queue/periodic-sweep.js';
+import { WebhooksQueue } from '../../common/queue/webhooks.queue.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { WebhooksRepository, type StuckDeliveryRow } from './webhooks.repository.js';
+
+/** The queue that carries only the recovery sweep's scheduled runs. */
+export const WEBHOOKS_RECOVERY_QUEUE = 'webhooks-recovery';
+/** A delivery is enqueued right after its commit; still unattempted this long after, its job was lost. */
+export const UNSENT_AFTER_MS = 60_000;
+const SWEEP_EVERY_MS = 60_000;
+const BATCH = 500;
+
+/**
+ * Recovers deliveries lost between the commit that created them and their enqueue: every minute and at worker
+ * start, re-adds the `webhooks` job of each delivery still pending with no attempt after a minute that has no
+ * job. The job id is the delivery id, so a delivery is never queued twice, and the processor sends only a pending
+ * one.
+ */
+@Injectable()
+export class WebhookRecoveryWorker extends PeriodicSweep {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly repo: WebhooksRepository,
+    private readonly webhooks: WebhooksQueue,
+  ) {
+    super(config, WEBHOOKS_RECOVERY_QUEUE, SWEEP_EVERY_MS);
+  }
+
+  /** Re-adds the missing jobs; returns how many. */
+  async sweep(): Promise<number> {
+    let requeued = 0;
+    let after: StuckDeliveryRow | undefined;
+    for (;;) {
+      const rows = await this.repo.unsafeListUnsentPending(UNSENT_AFTER_MS, BATCH, after);
+      for (const row of rows) {
+        const result = await this.webhooks.requeue({ tenantId: row.tenantId, deliveryId: row.id });
+        if (result === 'added') requeued++;
+        // The job ended without recording an attempt; sending again could deliver twice.
+        else if (result === 'completed' || result === 'failed')
+          this.logger.warn(
+            `delivery ${row.id} is pending without attempts but its job ${result}; left as is`,
+          );
+      }
+      if (rows.length < BATCH) break;
+      after = rows.at(-1);
+    }
+    if (requeued) this.logger.warn(`re-queued ${requeued} webhook deliver(ies) whose job was lost`);
+    return requeued;
+  }
+}
