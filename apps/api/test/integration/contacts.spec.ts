@@ -5,7 +5,7 @@ import type { TContact } from '@orbitdesk/shared';
 import { DomainEvents } from '../../src/common/events/domain-events.js';
 import { auditLogs, contactIdentities, contacts, conversations } from '../../src/db/schema/index.js';
 import { login, makeApiKey, makeTenantWithUser, makeUser } from '../support/factories.js';
-import { http, startTestApp, type HttpResult, type TestContext } from '../support/test-app.js';
+import { allPages as pagesOf, http, startTestApp, type TestContext } from '../support/test-app.js';
 
 const uniq = () => randomBytes(4).toString('hex');
 type Page = { items: TContact[]; nextCursor: string | null };
@@ -21,23 +21,8 @@ describe('contacts', () => {
   const contactRow = async (id: string) =>
     (await ctx.database.unsafe.select().from(contacts).where(eq(contacts.id, id)))[0];
 
-  async function allPages(token: string, query: string): Promise<Page[]> {
-    const pages: Page[] = [];
-    let cursor: string | null = null;
-    do {
-      const res: HttpResult<Page> = await http<Page>(
-        ctx.app,
-        'GET',
-        `/api/v1/contacts?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-        { token },
-      );
-      expect(res.status, JSON.stringify(res.body)).toBe(200);
-      pages.push(res.body);
-      cursor = res.body.nextCursor;
-      expect(pages.length).toBeLessThan(50);
-    } while (cursor);
-    return pages;
-  }
+  const allPages = (token: string, query: string) =>
+    pagesOf(ctx.app, '/api/v1/contacts', token, query, 50) as Promise<Page[]>;
 
   beforeAll(async () => {
     ctx = await startTestApp();

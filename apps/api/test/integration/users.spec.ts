@@ -3,7 +3,13 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLogs, users } from '../../src/db/schema/index.js';
 import { DEFAULT_PASSWORD, login, makeTenant, makeTenantWithUser, makeUser } from '../support/factories.js';
-import { http, startTestApp, type HttpResult, type TestContext } from '../support/test-app.js';
+import {
+  allPages as pagesOf,
+  http,
+  startTestApp,
+  type HttpResult,
+  type TestContext,
+} from '../support/test-app.js';
 
 const uniq = () => randomBytes(4).toString('hex');
 const email = (label = 'user') => `${label}-${uniq()}@example.test`;
@@ -22,24 +28,8 @@ describe('users', () => {
   const create = (token: string, body: Record<string, unknown>) =>
     http(ctx.app, 'POST', '/api/v1/users', { token, body });
 
-  /** Follows nextCursor until the end; returns every page. */
-  async function allPages(token: string, query: string): Promise<Page[]> {
-    const pages: Page[] = [];
-    let cursor: string | null = null;
-    do {
-      const res: HttpResult<Page> = await http<Page>(
-        ctx.app,
-        'GET',
-        `/api/v1/users?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-        { token },
-      );
-      expect(res.status).toBe(200);
-      pages.push(res.body);
-      cursor = res.body.nextCursor;
-      expect(pages.length).toBeLessThan(20);
-    } while (cursor);
-    return pages;
-  }
+  const allPages = (token: string, query: string) =>
+    pagesOf(ctx.app, '/api/v1/users', token, query, 20) as Promise<Page[]>;
 
   beforeAll(async () => {
     ctx = await startTestApp();

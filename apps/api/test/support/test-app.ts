@@ -112,3 +112,28 @@ export async function http<T = any>(
   }
   return { status: res.statusCode, body: body as T, headers: res.headers };
 }
+
+/** Follows `nextCursor` from the first page to the last; every page must answer 200. Returns every page. */
+export async function allPages<T>(
+  app: NestFastifyApplication,
+  path: string,
+  token: string,
+  query: string,
+  maxPages = 50,
+): Promise<{ items: T[]; nextCursor: string | null }[]> {
+  const pages: { items: T[]; nextCursor: string | null }[] = [];
+  let cursor: string | null = null;
+  do {
+    const res: HttpResult<{ items: T[]; nextCursor: string | null }> = await http(
+      app,
+      'GET',
+      `${path}?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      { token },
+    );
+    if (res.status !== 200) throw new Error(`${path}?${query}: ${res.status} ${JSON.stringify(res.body)}`);
+    pages.push(res.body);
+    cursor = res.body.nextCursor;
+    if (pages.length >= maxPages) throw new Error(`${path}: more than ${maxPages} pages`);
+  } while (cursor);
+  return pages;
+}

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
+import { UsersModule } from '../users/users.module.js';
 import { ApiChannelModule } from './api/api-channel.module.js';
 import { ChannelCoreModule } from './channel-core.module.js';
 import { ChannelsController } from './channels.controller.js';
@@ -7,7 +8,7 @@ import { ChannelsService } from './channels.service.js';
 
 /** Inbox administration plus every channel adapter module. */
 @Module({
-  imports: [AuditModule, ChannelCoreModule, ApiChannelModule],
+  imports: [UsersModule, AuditModule, ChannelCoreModule, ApiChannelModule],
   controllers: [ChannelsController],
   providers: [ChannelsService],
 })

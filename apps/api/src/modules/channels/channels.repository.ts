@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { asc, desc, eq, sql } from 'drizzle-orm';
 import { Database, type TenantTx } from '../../db/database.js';
-import { channelMembers, channels, tenants, users } from '../../db/schema/index.js';
+import { channelMembers, channels, tenants } from '../../db/schema/index.js';
 
 export type ChannelRow = typeof channels.$inferSelect;
 export type NewChannel = typeof channels.$inferInsert;
@@ -61,11 +61,6 @@ export class ChannelsRepository {
   }
 
   /** Which of these ids are users of this tenant (RLS hides everyone else's). */
-  async existingUserIds(tx: TenantTx, ids: string[]): Promise<Set<string>> {
-    if (!ids.length) return new Set();
-    const rows = await tx.select({ id: users.id }).from(users).where(inArray(users.id, ids));
-    return new Set(rows.map((r) => r.id));
-  }
 
   /**
    * Inbound webhook routing: the inbox id in the URL is all we know, the tenant is not known yet. The caller must

@@ -10,11 +10,12 @@ import type {
   TUpdateChannelRequest,
 } from '@orbitdesk/shared';
 import { randomToken } from '../../common/crypto/hash.js';
-import { badRequest, notFound, unprocessable } from '../../common/http/errors.js';
+import { badRequest, notFound } from '../../common/http/errors.js';
 import { requestContext } from '../../common/tenancy/request-context.js';
 import { TenantDb } from '../../common/tenancy/tenant-db.service.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { AuditService } from '../audit/audit.service.js';
+import { assertWorkspaceUsers, UsersRepository } from '../users/users.repository.js';
 import { ChannelCredentialsService } from './channel-credentials.service.js';
 import { SafeHttpClient } from '../../common/http-client/safe-http-client.js';
 import { InboundChannelCache } from './inbound-channel-cache.js';
@@ -33,6 +34,7 @@ export class ChannelsService {
     private readonly repo: ChannelsRepository,
     private readonly credentials: ChannelCredentialsService,
     private readonly audit: AuditService,
+    private readonly users: UsersRepository,
     private readonly inboundChannels: InboundChannelCache,
     private readonly http: SafeHttpClient,
   ) {}
@@ -149,11 +151,7 @@ export class ChannelsService {
     const tenantId = requestContext.tenantId();
     return this.tenantDb.run(async (tx) => {
       if (!(await this.repo.findById(tx, id))) throw notFound('Channel');
-      const known = await this.repo.existingUserIds(tx, input.userIds);
-      const unknown = input.userIds.filter((u) => !known.has(u));
-      if (unknown.length) {
-        throw unprocessable('userIds: not users of this workspace', { userIds: unknown });
-      }
+      await assertWorkspaceUsers(this.users, tx, input.userIds);
       await this.repo.replaceMembers(tx, tenantId, id, input.userIds);
       await this.audit.record(tx, {
         action: 'channel.members_set',

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { asc, eq, inArray } from 'drizzle-orm';
 import type { TenantTx } from '../../db/database.js';
-import { teamMembers, teams, users } from '../../db/schema/index.js';
+import { teamMembers, teams } from '../../db/schema/index.js';
 
 export type TeamRow = typeof teams.$inferSelect;
 
@@ -52,9 +52,4 @@ export class TeamsRepository {
   }
 
   /** Which of these ids are users of this tenant (RLS hides everyone else's). */
-  async existingUserIds(tx: TenantTx, ids: string[]): Promise<Set<string>> {
-    if (!ids.length) return new Set();
-    const rows = await tx.select({ id: users.id }).from(users).where(inArray(users.id, ids));
-    return new Set(rows.map((r) => r.id));
-  }
 }

@@ -6,12 +6,13 @@ import type {
   TTeamList,
   TUpdateTeamRequest,
 } from '@orbitdesk/shared';
-import { conflict, notFound, unprocessable } from '../../common/http/errors.js';
+import { conflict, notFound } from '../../common/http/errors.js';
 import { requestContext } from '../../common/tenancy/request-context.js';
 import { TenantDb } from '../../common/tenancy/tenant-db.service.js';
 import type { TenantTx } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/query-helpers.js';
 import { AuditService } from '../audit/audit.service.js';
+import { assertWorkspaceUsers, UsersRepository } from '../users/users.repository.js';
 import { TeamsRepository, type TeamRow } from './teams.repository.js';
 
 const toDto = (t: TeamRow, memberIds: string[]): TTeam => ({
@@ -29,6 +30,7 @@ export class TeamsService {
     private readonly tenantDb: TenantDb,
     private readonly repo: TeamsRepository,
     private readonly audit: AuditService,
+    private readonly users: UsersRepository,
   ) {}
 
   async list(): Promise<TTeamList> {
@@ -105,11 +107,7 @@ export class TeamsService {
     return this.tenantDb.run(async (tx) => {
       const row = await this.repo.findById(tx, id);
       if (!row) throw notFound('Team');
-      const known = await this.repo.existingUserIds(tx, input.userIds);
-      const unknown = input.userIds.filter((u) => !known.has(u));
-      if (unknown.length) {
-        throw unprocessable('userIds: not users of this workspace', { userIds: unknown });
-      }
+      await assertWorkspaceUsers(this.users, tx, input.userIds);
       await this.repo.replaceMembers(tx, tenantId, id, input.userIds);
       await this.audit.record(tx, {
         action: 'team.members_set',

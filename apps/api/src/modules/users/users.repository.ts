@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { and, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { TenantRole } from '@orbitdesk/shared';
+import { unprocessable } from '../../common/http/errors.js';
 import type { TenantTx } from '../../db/database.js';
 import { users } from '../../db/schema/index.js';
 import { keysetBefore, likePattern } from '../../db/query-helpers.js';
@@ -27,6 +28,13 @@ export class UsersRepository {
       .limit(q.limit + 1);
   }
 
+  /** The ids among `ids` that are users of the transaction's tenant (RLS hides everyone else's). */
+  async existingIds(tx: TenantTx, ids: string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows = await tx.select({ id: users.id }).from(users).where(inArray(users.id, ids));
+    return new Set(rows.map((r) => r.id));
+  }
+
   async findById(tx: TenantTx, id: string): Promise<UserRow | undefined> {
     const [row] = await tx.select().from(users).where(eq(users.id, id));
     return row;
@@ -49,4 +57,15 @@ export class UsersRepository {
       .returning();
     return row;
   }
+}
+
+/** A 422 naming the ids that are not users of this workspace (member lists of teams and inboxes). */
+export async function assertWorkspaceUsers(
+  repo: UsersRepository,
+  tx: TenantTx,
+  ids: string[],
+): Promise<void> {
+  const known = await repo.existingIds(tx, ids);
+  const unknown = ids.filter((u) => !known.has(u));
+  if (unknown.length) throw unprocessable('userIds: not users of this workspace', { userIds: unknown });
 }
