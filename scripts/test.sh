@@ -23,9 +23,18 @@ check_node
 log "installing dependencies (frozen lockfile)"
 pnpm_cmd install --frozen-lockfile
 
-# Hook: browser end-to-end tests (web app, widget) will need Debian's Chromium. When a package needs it:
-#   command -v chromium >/dev/null || { apt-get update && apt-get install -y chromium; }
-# (with sudo where the runner is not root). Playwright's own browser download cannot work here.
+# The widget's browser test drives Debian's Chromium (Playwright's own browser download cannot work here), and
+# the email channel's tests read mail from a real IMAP server: Dovecot, started by the tests themselves.
+need_pkgs=()
+command -v chromium >/dev/null || need_pkgs+=(chromium)
+[[ -x /usr/sbin/dovecot ]] || need_pkgs+=(dovecot-imapd)
+if ((${#need_pkgs[@]})); then
+  log "installing ${need_pkgs[*]} from Debian's packages"
+  sudo_cmd=()
+  ((EUID == 0)) || sudo_cmd=(sudo -n)
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+fi
 
 ensure_postgres "$TEST_DATABASE_ADMIN_URL"
 ensure_redis "$REDIS_URL"

@@ -19,6 +19,8 @@ import { ContactImportWorkerModule } from './modules/contacts/contact-import-wor
 import { ConversationWakeWorkerModule } from './modules/conversations/conversation-wake-worker.module.js';
 import { OutboundProcessor } from './modules/messages/outbound.processor.js';
 import { OutboundWorkerModule } from './modules/messages/outbound-worker.module.js';
+import { EmailWorkerModule } from './modules/channels/email/email.module.js';
+import { WhatsAppQrWorkerModule } from './modules/channels/whatsapp-qr/whatsapp-qr.module.js';
 import { RealtimeRelayModule } from './modules/realtime/realtime.module.js';
 import { WebhooksOutWorkerModule } from './modules/webhooks-out/webhooks-out-worker.module.js';
 
@@ -54,6 +56,8 @@ export class WorkerModule {
         RealtimeRelayModule,
         WebhooksOutWorkerModule,
         ContactImportWorkerModule,
+        EmailWorkerModule,
+        WhatsAppQrWorkerModule,
       ],
     };
   }

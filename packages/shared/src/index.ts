@@ -10,6 +10,7 @@ export * from './contracts/audit.js';
 export * from './constants/channels.js';
 export * from './contracts/contacts.js';
 export * from './contracts/conversations.js';
+export * from './contracts/channel-types.js';
 export * from './contracts/channels.js';
 export * from './contracts/messages.js';
 export * from './contracts/analytics.js';

@@ -110,6 +110,34 @@ export const ZEnv = z.object({
     .positive()
     .max(24 * 30)
     .default(24),
+  // ── Channel providers. Every base URL is configurable so tests (and proxies) can point elsewhere. ──
+  /** Meta Graph API (WhatsApp Cloud, Messenger, Instagram). */
+  GRAPH_API_BASE_URL: url(/^https?:$/).default('https://graph.facebook.com'),
+  GRAPH_API_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/, 'must look like v21.0')
+    .default('v21.0'),
+  TELEGRAM_API_BASE_URL: url(/^https?:$/).default('https://api.telegram.org'),
+  TWILIO_API_BASE_URL: url(/^https?:$/).default('https://api.twilio.com'),
+  /**
+   * The public base URL Twilio calls, as Twilio sees it (X-Twilio-Signature covers the full URL): set it when a
+   * proxy rewrites the host or scheme. Defaults to PUBLIC_URL.
+   */
+  TWILIO_WEBHOOK_BASE_URL: url(/^https?:$/).optional(),
+  /** Outgoing mail of the platform itself (widget replies to visitors who left): smtp(s)://user:pass@host:port. */
+  SMTP_URL: url(/^smtps?:$/).optional(),
+  SMTP_FROM: z.string().max(320).default('OrbitDesk <no-reply@orbitdesk.local>'),
+  /** Seconds between IMAP polls of a mailbox unless the inbox sets its own interval. */
+  EMAIL_POLL_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  /** Where the built widget bundle (apps/widget/dist) is served from; relative paths resolve against apps/api. */
+  WIDGET_DIST_DIR: z.string().default('../widget/dist'),
+  /** Lifetime of a widget visitor session token. */
+  WIDGET_SESSION_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(365 * 86_400)
+    .default(30 * 86_400),
 });
 
 /** Required when STORAGE_TYPE=s3; S3_ENDPOINT stays optional (AWS itself needs none). */

@@ -359,7 +359,7 @@ describe('api channel', () => {
       for (const message of [
         { type: 'text', content: {} },
         { type: 'text', content: { text: '' } },
-        { type: 'text', content: { text: 'x'.repeat(4097) } },
+        { type: 'text', content: { text: 'x'.repeat(65_537) } },
         { type: 'image', content: { text: 'no url' } },
         { type: 'nonsense', content: { text: 'x' } },
       ]) {

@@ -174,7 +174,7 @@ describe('sending messages', () => {
     for (const [type, content] of [
       ['text', {}],
       ['text', { text: '' }],
-      ['text', { text: 'x'.repeat(4097) }],
+      ['text', { text: 'x'.repeat(65_537) }],
       ['text', { text: 'ok', extra: 1 }],
       ['image', { caption: 'no url' }],
       ['image', { url: 'javascript:alert(1)' }],

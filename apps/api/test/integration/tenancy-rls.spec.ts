@@ -20,7 +20,14 @@ const RLS_EXEMPT_TABLES: Record<string, string> = {
 };
 
 /** Global lookups that happen before a tenant is known (login, invitations, API-key authentication). */
-const GLOBAL_INDEX_ALLOW_LIST = ['users_email_key', 'users_invite_token_key', 'api_keys_key_hash_key'];
+const GLOBAL_INDEX_ALLOW_LIST = [
+  'users_email_key',
+  'users_invite_token_key',
+  'api_keys_key_hash_key',
+  // Provider webhooks find their inbox before any tenant is known (docs/tenancy.md).
+  'channels_type_external_id_key',
+  'channels_webhook_token_hash_key',
+];
 
 const RLS_TABLES = ['users', 'api_keys', 'audit_logs'] as const;
 

@@ -1,23 +1,25 @@
 import { z } from 'zod';
 import { CHANNEL_TYPES, MESSAGE_STATUSES, MESSAGE_TYPES } from '../constants/channels.js';
+import { CHANNEL_TYPE_SCHEMAS } from './channel-types.js';
 import { ZIsoDate } from './common.js';
 import { refineMessageContent } from './messages.js';
-
-const ZHttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048);
-
-/** Settings of an `api` inbox: where OrbitDesk POSTs the messages agents send. */
-export const ZApiChannelConfig = z.strictObject({ callbackUrl: ZHttpUrl });
-export type TApiChannelConfig = z.infer<typeof ZApiChannelConfig>;
 
 export const ZChannel = z.object({
   id: z.uuid(),
   type: z.enum(CHANNEL_TYPES),
   name: z.string(),
   config: z.record(z.string(), z.unknown()),
+  /** Every stored secret, masked to its last 4 characters (`********abcd`). */
+  credentials: z.record(z.string(), z.string()),
+  /**
+   * What the admin needs to finish the connection at the provider, by type: the verify token to paste into Meta,
+   * the widget's embed snippet, the Telegram bot's username, the QR link state. Never a secret.
+   */
+  details: z.record(z.string(), z.unknown()),
   isActive: z.boolean(),
   autoAssign: z.boolean(),
   maxOpenPerAgent: z.number().int(),
-  /** Where the provider (or, for `api` inboxes, the caller's system) delivers inbound messages. */
+  /** The exact URL to register with the provider (for `api` inboxes: where the caller's system posts). */
   webhookUrl: z.string().nullable(),
   /** The inbound secret masked to its last 4 characters; null for channels without one. */
   inboundSecret: z.string().nullable(),
@@ -26,8 +28,8 @@ export const ZChannel = z.object({
 });
 export type TChannel = z.infer<typeof ZChannel>;
 
-/** Create and rotate-secret responses: the whole inbound secret, shown this once. */
-export const ZChannelWithSecret = ZChannel.extend({ secret: z.string() });
+/** Create and rotate-secret responses: the whole inbound secret of an `api` inbox, shown this once. */
+export const ZChannelWithSecret = ZChannel.extend({ secret: z.string().optional() });
 export type TChannelWithSecret = z.infer<typeof ZChannelWithSecret>;
 
 export const ZChannelList = z.object({ items: z.array(ZChannel) });
@@ -36,26 +38,59 @@ export type TChannelList = z.infer<typeof ZChannelList>;
 const ZChannelName = z.string().trim().min(1).max(100);
 const ZMaxOpenPerAgent = z.number().int().min(1).max(1000);
 
-/** Only `api` inboxes are created here; provider channels get their own connect flows. */
-export const ZCreateChannelRequest = z.strictObject({
-  type: z.literal('api'),
-  name: ZChannelName,
-  config: ZApiChannelConfig,
-  autoAssign: z.boolean().default(false),
-  maxOpenPerAgent: ZMaxOpenPerAgent.default(10),
-});
+const createVariant = <T extends keyof typeof CHANNEL_TYPE_SCHEMAS, C extends z.ZodType, K extends z.ZodType>(
+  type: T,
+  config: C,
+  credentials: K,
+) =>
+  z.strictObject({
+    type: z.literal(type),
+    name: ZChannelName,
+    config,
+    credentials,
+    autoAssign: z.boolean().default(false),
+    maxOpenPerAgent: ZMaxOpenPerAgent.default(10),
+  });
+
+const S = CHANNEL_TYPE_SCHEMAS;
+/** One connected account of any type; `config` and `credentials` are checked against the type's schema. */
+export const ZCreateChannelRequest = z.discriminatedUnion('type', [
+  createVariant('api', S.api.config, S.api.credentials.default({})),
+  createVariant('whatsapp', S.whatsapp.config, S.whatsapp.credentials),
+  createVariant('messenger', S.messenger.config, S.messenger.credentials),
+  createVariant('instagram', S.instagram.config, S.instagram.credentials),
+  createVariant('telegram', S.telegram.config.default({}), S.telegram.credentials),
+  createVariant('twilio_sms', S.twilio_sms.config, S.twilio_sms.credentials),
+  createVariant('email', S.email.config, S.email.credentials),
+  createVariant('live_chat', S.live_chat.config, S.live_chat.credentials.default({})),
+  createVariant('whatsapp_qr', S.whatsapp_qr.config.default({}), S.whatsapp_qr.credentials.default({})),
+]);
 export type TCreateChannelRequest = z.infer<typeof ZCreateChannelRequest>;
 
+/**
+ * `config` replaces the stored one and is checked against the channel's type; `credentials` are merged into the
+ * stored ones (send only what changes).
+ */
 export const ZUpdateChannelRequest = z
   .strictObject({
     name: ZChannelName.optional(),
-    config: ZApiChannelConfig.optional(),
+    config: z.record(z.string(), z.unknown()).optional(),
+    credentials: z.record(z.string(), z.unknown()).optional(),
     isActive: z.boolean().optional(),
     autoAssign: z.boolean().optional(),
     maxOpenPerAgent: ZMaxOpenPerAgent.optional(),
   })
   .refine((v) => Object.keys(v).length > 0, 'at least one field is required');
 export type TUpdateChannelRequest = z.infer<typeof ZUpdateChannelRequest>;
+
+/** POST /channels/:id/test: whether the provider accepts the stored credentials, in plain words. */
+export const ZChannelTestResult = z.object({
+  ok: z.boolean(),
+  /** `Connected as @acme_bot`, or what is wrong: `The access token was rejected (expired or revoked)`. */
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type TChannelTestResult = z.infer<typeof ZChannelTestResult>;
 
 /** The agents of an inbox: round-robin assignment picks among them. */
 export const ZChannelMembers = z.object({ userIds: z.array(z.uuid()) });
@@ -82,6 +117,18 @@ export const ZNormalizedMessage = z
     content: z.record(z.string(), z.unknown()),
     /** When the contact sent it, by the provider's clock. */
     sentAt: ZIsoDate.optional(),
+    /**
+     * Which conversation it belongs to, when the provider threads (email): `conversationId` continues that
+     * conversation (it must be this contact's, on this inbox; reopened when resolved); `newConversation` starts a
+     * new one. Neither: the contact's latest conversation on the inbox, else a new one.
+     */
+    conversationId: z.uuid().optional(),
+    newConversation: z.boolean().optional(),
+    /**
+     * `out` for an echo: a message the business sent from the provider's own app (Messenger's message_echoes,
+     * Instagram's is_echo). Stored as sent by a user, it does not count as unread or start a wait. Default `in`.
+     */
+    direction: z.enum(['in', 'out']).optional(),
   })
   .superRefine(refineMessageContent);
 export type NormalizedMessage = z.infer<typeof ZNormalizedMessage>;

@@ -7,15 +7,39 @@ export const ZTextContent = z.strictObject({
   text: z
     .string()
     .min(1)
-    .max(4096)
+    .max(65_536)
     .refine((t) => t.trim().length > 0, 'must not be blank'),
+  /** Email: the subject line, and the HTML body as received (render it sanitised; `text` is the plain part). */
+  subject: z.string().max(998).optional(),
+  html: z.string().max(1_048_576).optional(),
+  /** Email: files that came with the message, stored as attachments. */
+  attachments: z
+    .array(
+      z.strictObject({
+        attachmentId: z.uuid(),
+        filename: z.string().max(255).optional(),
+        mimeType: z.string().max(100).optional(),
+      }),
+    )
+    .max(50)
+    .optional(),
 });
-export const ZMediaContent = z.strictObject({
-  url: ZHttpUrl,
-  caption: z.string().max(1024).optional(),
-  filename: z.string().max(255).optional(),
-  mimeType: z.string().max(100).optional(),
-});
+/**
+ * A file, given by `url` (fetched by the provider) or by `attachmentId` (a file stored here: uploaded by an
+ * agent, or fetched from the provider when it came in). At least one of the two.
+ */
+export const ZMediaContent = z
+  .strictObject({
+    url: ZHttpUrl.optional(),
+    attachmentId: z.uuid().optional(),
+    caption: z.string().max(1024).optional(),
+    filename: z.string().max(255).optional(),
+    mimeType: z.string().max(100).optional(),
+  })
+  .refine((c) => c.url !== undefined || c.attachmentId !== undefined, {
+    message: 'url or attachmentId is required',
+    path: ['url'],
+  });
 export const ZLocationContent = z.strictObject({
   latitude: z.number().min(-90).max(90),
   longitude: z.number().min(-180).max(180),

@@ -25,8 +25,13 @@ export class AttachmentUrlSigner {
     this.base = `${publicUrl.replace(/\/+$/, '')}/${API_PREFIX}/attachments`;
   }
 
-  sign(id: string, tenantId: string, now = Date.now()): { url: string; expiresAt: Date } {
-    const expires = Math.floor(now / 1000) + this.ttlSeconds;
+  sign(
+    id: string,
+    tenantId: string,
+    now = Date.now(),
+    ttlSeconds = this.ttlSeconds,
+  ): { url: string; expiresAt: Date } {
+    const expires = Math.floor(now / 1000) + ttlSeconds;
     const sig = this.signature(id, tenantId, expires);
     return {
       url: `${this.base}/${id}/download?expires=${expires}&sig=${sig}`,

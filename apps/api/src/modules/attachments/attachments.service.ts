@@ -34,6 +34,17 @@ export interface StoreFromStreamInput {
   stream: Readable;
 }
 
+export interface OutgoingFile {
+  id: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+  /** A signed download link, valid for the requested time. */
+  url: string;
+  open(): Promise<Readable>;
+  read(): Promise<Buffer>;
+}
+
 export interface AttachmentDownload {
   stream: Readable;
   headers: Record<string, string>;
@@ -100,6 +111,30 @@ export class AttachmentsService {
     return requestContext.run({ ...current, tenantId: input.tenantId }, () =>
       this.store(input.tenantId, { ...input, uploadedBy: null }),
     );
+  }
+
+  /**
+   * For channel adapters sending a stored file (inside the message's tenant): its metadata, a signed link a
+   * provider can fetch for `linkTtlSeconds` (WhatsApp and Messenger take a link), and its bytes on demand
+   * (Telegram, Twilio and email take the file itself).
+   */
+  async openForSend(id: string, linkTtlSeconds = 3600): Promise<OutgoingFile> {
+    const row = await this.tenantDb.run((tx) => this.repo.findById(tx, id));
+    if (!row) throw notFound('Attachment');
+    return {
+      id: row.id,
+      fileName: row.fileName,
+      contentType: row.contentType,
+      size: row.sizeBytes,
+      url: this.signer.sign(row.id, row.tenantId, Date.now(), linkTtlSeconds).url,
+      open: async () => (await this.storage.get(row.storageKey)).stream,
+      read: async () => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of (await this.storage.get(row.storageKey)).stream)
+          chunks.push(chunk as Buffer);
+        return Buffer.concat(chunks);
+      },
+    };
   }
 
   async get(id: string): Promise<TAttachment> {

@@ -5,6 +5,7 @@ import { ChannelPipelineService } from './channel-pipeline.service.js';
 import { ChannelRouterService } from './channel-router.service.js';
 import { ChannelsRepository } from './channels.repository.js';
 import { InboundChannelCache } from './inbound-channel-cache.js';
+import { ChannelTypeRegistry } from './channel-type.js';
 
 /**
  * What every channel adapter module builds on: the inbound pipeline, the outbound router, credentials.
@@ -17,6 +18,7 @@ import { InboundChannelCache } from './inbound-channel-cache.js';
     ChannelPipelineRepository,
     ChannelPipelineService,
     ChannelRouterService,
+    ChannelTypeRegistry,
     InboundChannelCache,
   ],
   exports: [
@@ -24,6 +26,7 @@ import { InboundChannelCache } from './inbound-channel-cache.js';
     ChannelCredentialsService,
     ChannelPipelineService,
     ChannelRouterService,
+    ChannelTypeRegistry,
     InboundChannelCache,
   ],
 })

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { SecretBox } from '../../common/crypto/secret-box.js';
 
-/** Secrets of one channel. `inboundSecret` authenticates callers of the inbox's webhook and signs callbacks. */
-export interface ChannelSecrets {
-  inboundSecret?: string;
-}
+/**
+ * Secrets of one channel, by name: what the admin entered (access tokens, app secrets, passwords) and what the
+ * platform generated (an `api` inbox's `inboundSecret`, verify tokens, webhook secrets).
+ */
+export type ChannelSecrets = Record<string, string | undefined> & { inboundSecret?: string };
 
 /**
  * Channel credentials at rest: one SecretBox ciphertext of a JSON object, bound to the tenant id as associated

@@ -13,6 +13,9 @@ export interface InboundPayload {
   content: Record<string, unknown>;
   preview: string;
   sentAt: string | null;
+  conversationId: string | null;
+  newConversation: boolean;
+  direction: 'in' | 'out';
   contact: { identifier: string; name: string | null; phone: string | null; email: string | null };
 }
 

@@ -44,7 +44,8 @@ export class ChannelPipelineService {
     private readonly tenantDb: TenantDb,
     private readonly repo: ChannelPipelineRepository,
     private readonly events: DomainEvents,
-    // Provided by the API (AssignmentModule); absent in the worker, which builds this module but never ingests.
+    // Provided by the API (AssignmentModule); absent in a process without it (conversations are then not
+    // assigned on arrival there).
     @Optional() private readonly assignment?: AssignmentService,
   ) {}
 
@@ -127,6 +128,9 @@ export class ChannelPipelineService {
         content: n.content,
         preview: messagePreview(n.type, n.content),
         sentAt: n.sentAt ?? null,
+        conversationId: n.conversationId ?? null,
+        newConversation: n.newConversation ?? false,
+        direction: n.direction ?? 'in',
         contact: {
           identifier: n.contact.identifier,
           name: n.contact.name ?? null,

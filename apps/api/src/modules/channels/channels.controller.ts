@@ -3,6 +3,7 @@ import {
   ZChannel,
   ZChannelList,
   ZChannelMembers,
+  ZChannelTestResult,
   ZChannelWithSecret,
   ZCreateChannelRequest,
   ZIdParams,
@@ -30,11 +31,16 @@ export class ChannelsController {
 
   @Post()
   @Contract({
-    summary: 'Create an API inbox (its inbound secret is returned once)',
+    summary:
+      'Connect an account of any channel type (an API inbox gets an inbound secret, returned this once)',
     tags: ['Channels'],
     body: ZCreateChannelRequest,
     response: ZChannelWithSecret,
     status: 201,
+    errors: {
+      409: 'The account is already connected to an inbox',
+      422: 'The provider refused the credentials',
+    },
   })
   create(@Body() body: TCreateChannelRequest) {
     return this.channels.create(body);
@@ -67,6 +73,18 @@ export class ChannelsController {
   })
   remove(@Param() { id }: TIdParams) {
     return this.channels.remove(id);
+  }
+
+  @Post(':id/test')
+  @Contract({
+    summary: 'Ask the provider whether the stored credentials work; says plainly what is wrong',
+    tags: ['Channels'],
+    params: ZIdParams,
+    response: ZChannelTestResult,
+    status: 200,
+  })
+  test(@Param() { id }: TIdParams) {
+    return this.channels.test(id);
   }
 
   @Post(':id/rotate-secret')

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { Database, type TenantTx } from '../../db/database.js';
 import { channelMembers, channels, tenants } from '../../db/schema/index.js';
 
@@ -28,7 +28,18 @@ export class ChannelsRepository {
     tx: TenantTx,
     id: string,
     values: Partial<
-      Pick<ChannelRow, 'name' | 'config' | 'credentials' | 'isActive' | 'autoAssign' | 'maxOpenPerAgent'>
+      Pick<
+        ChannelRow,
+        | 'name'
+        | 'config'
+        | 'credentials'
+        | 'isActive'
+        | 'autoAssign'
+        | 'maxOpenPerAgent'
+        | 'externalId'
+        | 'webhookTokenHash'
+        | 'state'
+      >
     >,
   ): Promise<ChannelRow | undefined> {
     const [row] = await tx
@@ -60,8 +71,6 @@ export class ChannelsRepository {
     }
   }
 
-  /** Which of these ids are users of this tenant (RLS hides everyone else's). */
-
   /**
    * Inbound webhook routing: the inbox id in the URL is all we know, the tenant is not known yet. The caller must
    * verify the inbox's secret before using the tenant id.
@@ -73,5 +82,45 @@ export class ChannelsRepository {
       .innerJoin(tenants, eq(tenants.id, channels.tenantId))
       .where(eq(channels.id, id));
     return row ? { ...row.channel, tenantStatus: row.tenantStatus } : undefined;
+  }
+
+  /** Provider webhook routing by the provider's account id (phone_number_id, page id, ...); verify before use. */
+  async unsafeFindIdByExternalId(type: string, externalId: string): Promise<string | undefined> {
+    const [row] = await this.db.unsafe
+      .select({ id: channels.id })
+      .from(channels)
+      .where(and(eq(channels.type, type), eq(channels.externalId, externalId)));
+    return row?.id;
+  }
+
+  /** Provider webhook routing by a token in the URL or handshake (hashed); verify the request before use. */
+  async unsafeFindIdByWebhookTokenHash(hash: string): Promise<string | undefined> {
+    const [row] = await this.db.unsafe
+      .select({ id: channels.id })
+      .from(channels)
+      .where(eq(channels.webhookTokenHash, hash));
+    return row?.id;
+  }
+
+  /**
+   * Background connections (IMAP polling, linked WhatsApp devices) run for every active inbox of a type in every
+   * active workspace; each is then worked on inside its own tenant.
+   */
+  async unsafeListActiveByType(type: string): Promise<ChannelRow[]> {
+    const rows = await this.db.unsafe
+      .select({ channel: channels })
+      .from(channels)
+      .innerJoin(tenants, eq(tenants.id, channels.tenantId))
+      .where(and(eq(channels.type, type), eq(channels.isActive, true), eq(tenants.status, 'ACTIVE')))
+      .orderBy(asc(channels.createdAt));
+    return rows.map((r) => r.channel);
+  }
+
+  /** Adapter bookkeeping outside any request (IMAP cursor, link state): merged into channels.state. */
+  async mergeState(tx: TenantTx, id: string, patch: Record<string, unknown>): Promise<void> {
+    await tx
+      .update(channels)
+      .set({ state: sql`${channels.state} || ${JSON.stringify(patch)}::jsonb` })
+      .where(eq(channels.id, id));
   }
 }

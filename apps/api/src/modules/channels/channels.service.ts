@@ -1,22 +1,38 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type {
-  ChannelType,
-  TChannel,
-  TChannelMembers,
-  TChannelList,
-  TChannelWithSecret,
-  TCreateChannelRequest,
-  TSetMembersRequest,
-  TUpdateChannelRequest,
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  CHANNEL_TYPE_SCHEMAS,
+  type ChannelType,
+  type TChannel,
+  type TChannelMembers,
+  type TChannelList,
+  type TChannelTestResult,
+  type TChannelWithSecret,
+  type TCreateChannelRequest,
+  type TSetMembersRequest,
+  type TUpdateChannelRequest,
 } from '@orbitdesk/shared';
 import { randomToken } from '../../common/crypto/hash.js';
-import { badRequest, notFound } from '../../common/http/errors.js';
+import {
+  AppError,
+  badRequest,
+  conflict,
+  describeIssues,
+  notFound,
+  validationError,
+} from '../../common/http/errors.js';
 import { requestContext } from '../../common/tenancy/request-context.js';
 import { TenantDb } from '../../common/tenancy/tenant-db.service.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { isUniqueViolation } from '../../db/query-helpers.js';
 import { AuditService } from '../audit/audit.service.js';
 import { assertWorkspaceUsers, UsersRepository } from '../users/users.repository.js';
-import { ChannelCredentialsService } from './channel-credentials.service.js';
+import { ChannelCredentialsService, type ChannelSecrets } from './channel-credentials.service.js';
+import {
+  ChannelTypeRegistry,
+  hashWebhookToken,
+  type ChannelTypeContext,
+  type ChannelTypeHandler,
+} from './channel-type.js';
 import { SafeHttpClient } from '../../common/http-client/safe-http-client.js';
 import { InboundChannelCache } from './inbound-channel-cache.js';
 import { ChannelsRepository, type ChannelRow } from './channels.repository.js';
@@ -24,10 +40,25 @@ import { ChannelsRepository, type ChannelRow } from './channels.repository.js';
 /** 32 random bytes, base64url: what the caller's system presents in X-Inbox-Secret and what signs callbacks. */
 const newInboundSecret = () => randomToken(32);
 
-const mask = (secret: string) => `${'*'.repeat(8)}${secret.slice(-4)}`;
+/** `********abcd`: enough to tell two secrets apart, never enough to use one. */
+export const maskSecret = (secret: string) => `${'*'.repeat(8)}${secret.length > 8 ? secret.slice(-4) : ''}`;
+
+const PROVIDER_NAMES: Record<ChannelType, string> = {
+  api: 'API',
+  whatsapp: 'WhatsApp',
+  messenger: 'Messenger',
+  instagram: 'Instagram',
+  telegram: 'Telegram',
+  twilio_sms: 'Twilio SMS',
+  email: 'Email',
+  live_chat: 'Live chat',
+  whatsapp_qr: 'WhatsApp (QR)',
+};
 
 @Injectable()
 export class ChannelsService {
+  private readonly logger = new Logger('ChannelsService');
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly tenantDb: TenantDb,
@@ -37,6 +68,7 @@ export class ChannelsService {
     private readonly users: UsersRepository,
     private readonly inboundChannels: InboundChannelCache,
     private readonly http: SafeHttpClient,
+    private readonly types: ChannelTypeRegistry,
   ) {}
 
   async list(): Promise<TChannelList> {
@@ -45,25 +77,33 @@ export class ChannelsService {
   }
 
   async get(id: string): Promise<TChannel> {
-    const row = await this.tenantDb.run((tx) => this.repo.findById(tx, id));
-    if (!row) throw notFound('Channel');
-    return this.toDto(row);
+    return this.toDto(await this.load(id));
   }
 
   async create(input: TCreateChannelRequest): Promise<TChannelWithSecret> {
     const tenantId = requestContext.tenantId();
-    await this.http.assertAllowedUrlField(input.config.callbackUrl, 'body.config.callbackUrl');
-    const secret = newInboundSecret();
+    const handler = this.handlerFor(input.type);
+    if (input.type === 'api')
+      await this.http.assertAllowedUrlField(input.config.callbackUrl, 'body.config.callbackUrl');
+    const config = input.config as Record<string, unknown>;
+    const secrets: ChannelSecrets = {
+      ...(input.credentials as Record<string, string>),
+      ...handler.generateSecrets?.(),
+      ...(input.type === 'api' ? { inboundSecret: newInboundSecret() } : {}),
+    };
     const row = await this.tenantDb.run(async (tx) => {
-      const created = await this.repo.insert(tx, {
-        tenantId,
-        type: input.type,
-        name: input.name,
-        config: input.config,
-        credentials: this.credentials.seal(tenantId, { inboundSecret: secret }),
-        autoAssign: input.autoAssign,
-        maxOpenPerAgent: input.maxOpenPerAgent,
-      });
+      const created = await this.guardUnique(input.type, () =>
+        this.repo.insert(tx, {
+          tenantId,
+          type: input.type,
+          name: input.name,
+          config,
+          credentials: this.credentials.seal(tenantId, secrets),
+          autoAssign: input.autoAssign,
+          maxOpenPerAgent: input.maxOpenPerAgent,
+          ...this.routing(handler, config, secrets),
+        }),
+      );
       await this.audit.record(tx, {
         action: 'channel.created',
         entityType: 'channel',
@@ -72,38 +112,70 @@ export class ChannelsService {
       });
       return created;
     });
-    return { ...this.toDto(row), secret };
+    const connected = await this.connectOrUndo(handler, row, secrets);
+    return { ...this.toDto(connected), ...(secrets.inboundSecret ? { secret: secrets.inboundSecret } : {}) };
   }
 
   async update(id: string, input: TUpdateChannelRequest): Promise<TChannel> {
-    if (input.config)
-      await this.http.assertAllowedUrlField(input.config.callbackUrl, 'body.config.callbackUrl');
+    const tenantId = requestContext.tenantId();
+    const existing = await this.load(id);
+    const handler = this.handlerFor(existing.type);
+    const schemas = CHANNEL_TYPE_SCHEMAS[existing.type as ChannelType];
+    let config: Record<string, unknown> | undefined;
+    if (input.config) {
+      const parsed = schemas.config.safeParse(input.config);
+      if (!parsed.success) throw validationError(describeIssues('body.config', parsed.error));
+      config = parsed.data;
+      if (existing.type === 'api')
+        await this.http.assertAllowedUrlField(String(config.callbackUrl), 'body.config.callbackUrl');
+    }
+    const oldSecrets = this.credentials.open(existing);
+    let secrets: ChannelSecrets | undefined;
+    if (input.credentials) {
+      // Merged: an admin changes one token without re-entering the others.
+      const parsed = schemas.credentials.partial().safeParse(input.credentials);
+      if (!parsed.success) throw validationError(describeIssues('body.credentials', parsed.error));
+      secrets = { ...oldSecrets, ...(parsed.data as Record<string, string>) };
+    }
+    const providerChanged = config !== undefined || secrets !== undefined;
     const row = await this.tenantDb.run(async (tx) => {
-      const existing = await this.repo.findById(tx, id);
-      if (!existing) throw notFound('Channel');
-      // The config schema in the request is the api inbox's; other types are configured by their connect flows.
-      if (input.config && existing.type !== 'api') {
-        throw badRequest(`The config of a ${existing.type} channel cannot be changed here`);
-      }
-      const updated = await this.repo.update(tx, id, input);
+      const updated = await this.guardUnique(existing.type, () =>
+        this.repo.update(tx, id, {
+          name: input.name,
+          isActive: input.isActive,
+          autoAssign: input.autoAssign,
+          maxOpenPerAgent: input.maxOpenPerAgent,
+          ...(config ? { config } : {}),
+          ...(secrets ? { credentials: this.credentials.seal(tenantId, secrets) } : {}),
+          ...(providerChanged ? this.routing(handler, config ?? existing.config, secrets ?? oldSecrets) : {}),
+        }),
+      );
+      if (!updated) throw notFound('Channel');
       await this.audit.record(tx, {
         action: 'channel.updated',
         entityType: 'channel',
         entityId: id,
         metadata: { fields: Object.keys(input) },
       });
-      return updated!;
+      return updated;
     });
     await this.inboundChannels.invalidate(id);
-    return this.toDto(row);
+    let result = row;
+    const reactivated = input.isActive === true && !existing.isActive;
+    if ((providerChanged || reactivated) && row.isActive && handler.connect) {
+      result = await this.connect(handler, row, secrets ?? oldSecrets);
+    } else if (input.isActive === false && existing.isActive) {
+      await this.disconnect(handler, row, oldSecrets);
+    }
+    return this.toDto(result);
   }
 
   /** Deletes the inbox with its conversations and messages (the foreign keys cascade). */
   async remove(id: string): Promise<TChannel> {
+    const existing = await this.load(id);
+    await this.disconnect(this.handlerFor(existing.type), existing, this.credentials.open(existing));
     const row = await this.tenantDb.run(async (tx) => {
-      const existing = await this.repo.findById(tx, id);
-      if (!existing) throw notFound('Channel');
-      await this.repo.delete(tx, id);
+      if (!(await this.repo.delete(tx, id))) throw notFound('Channel');
       await this.audit.record(tx, {
         action: 'channel.deleted',
         entityType: 'channel',
@@ -114,6 +186,22 @@ export class ChannelsService {
     });
     await this.inboundChannels.invalidate(id);
     return this.toDto(row);
+  }
+
+  /** Asks the provider whether the stored credentials work. */
+  async test(id: string): Promise<TChannelTestResult> {
+    const row = await this.load(id);
+    const handler = this.handlerFor(row.type);
+    try {
+      return await handler.test(this.context(row, this.credentials.open(row)));
+    } catch (err) {
+      if (err instanceof AppError) return { ok: false, message: err.message };
+      this.logger.warn(`test of channel ${id} (${row.type}) failed: ${(err as Error).message}`);
+      return {
+        ok: false,
+        message: `Could not reach ${PROVIDER_NAMES[row.type as ChannelType]}: ${(err as Error).message}`,
+      };
+    }
   }
 
   /** The old secret stops working at once: callers must switch to the new one. */
@@ -163,21 +251,98 @@ export class ChannelsService {
     });
   }
 
+  private async load(id: string): Promise<ChannelRow> {
+    const row = await this.tenantDb.run((tx) => this.repo.findById(tx, id));
+    if (!row) throw notFound('Channel');
+    return row;
+  }
+
+  private handlerFor(type: string): ChannelTypeHandler {
+    const handler = this.types.get(type);
+    if (!handler) throw badRequest(`Channel type ${type} is not available on this server`);
+    return handler;
+  }
+
+  private routing(handler: ChannelTypeHandler, config: Record<string, unknown>, secrets: ChannelSecrets) {
+    const token = handler.webhookToken?.(secrets);
+    return {
+      externalId: handler.externalId?.(config, secrets) ?? null,
+      webhookTokenHash: token ? hashWebhookToken(token) : null,
+    };
+  }
+
+  /** One provider account, one inbox: a second inbox for the same number, page or bot is refused. */
+  private async guardUnique<T>(type: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        throw conflict(
+          `This ${PROVIDER_NAMES[type as ChannelType]} account is already connected to an inbox (here or in another workspace)`,
+        );
+      }
+      throw err;
+    }
+  }
+
+  private async connect(handler: ChannelTypeHandler, row: ChannelRow, secrets: ChannelSecrets) {
+    const outcome = await handler.connect!(this.context(row, secrets));
+    if (!outcome || (!outcome.config && !outcome.state)) return row;
+    const updated = await this.tenantDb.run(async (tx) => {
+      if (outcome.state) await this.repo.mergeState(tx, row.id, outcome.state);
+      return outcome.config
+        ? this.repo.update(tx, row.id, { config: { ...row.config, ...outcome.config } })
+        : this.repo.findById(tx, row.id);
+    });
+    await this.inboundChannels.invalidate(row.id);
+    return updated ?? row;
+  }
+
+  /** A provider that refuses the new inbox (bad token, wrong id) leaves nothing behind. */
+  private async connectOrUndo(handler: ChannelTypeHandler, row: ChannelRow, secrets: ChannelSecrets) {
+    if (!handler.connect) return row;
+    try {
+      return await this.connect(handler, row, secrets);
+    } catch (err) {
+      await this.tenantDb.run((tx) => this.repo.delete(tx, row.id));
+      await this.inboundChannels.invalidate(row.id);
+      throw err;
+    }
+  }
+
+  private async disconnect(handler: ChannelTypeHandler, row: ChannelRow, secrets: ChannelSecrets) {
+    try {
+      await handler.disconnect?.(this.context(row, secrets));
+    } catch (err) {
+      this.logger.warn(`disconnecting channel ${row.id} (${row.type}) failed: ${(err as Error).message}`);
+    }
+  }
+
+  private context(row: ChannelRow, secrets: ChannelSecrets): ChannelTypeContext {
+    return { row, secrets, publicUrl: this.config.PUBLIC_URL.replace(/\/+$/, '') };
+  }
+
   private toDto(r: ChannelRow): TChannel {
-    const secret = r.type === 'api' ? this.credentials.open(r).inboundSecret : undefined;
+    const secrets = this.credentials.open(r);
+    const handler = this.types.get(r.type);
+    const ctx = this.context(r, secrets);
+    const masked = Object.fromEntries(
+      Object.entries(secrets)
+        .filter((e): e is [string, string] => typeof e[1] === 'string')
+        .map(([k, v]) => [k, maskSecret(v)]),
+    );
     return {
       id: r.id,
       type: r.type as ChannelType,
       name: r.name,
       config: r.config,
+      credentials: masked,
+      details: handler?.details?.(ctx) ?? {},
       isActive: r.isActive,
       autoAssign: r.autoAssign,
       maxOpenPerAgent: r.maxOpenPerAgent,
-      webhookUrl:
-        r.type === 'api'
-          ? `${this.config.PUBLIC_URL.replace(/\/+$/, '')}/api/v1/channels/api/${r.id}/messages`
-          : null,
-      inboundSecret: secret ? mask(secret) : null,
+      webhookUrl: handler?.webhookUrl(ctx) ?? null,
+      inboundSecret: secrets.inboundSecret ? maskSecret(secrets.inboundSecret) : null,
       createdAt: r.createdAt.toISOString(),
       updatedAt: r.updatedAt.toISOString(),
     };

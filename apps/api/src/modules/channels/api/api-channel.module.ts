@@ -3,6 +3,7 @@ import { ChannelCoreModule } from '../channel-core.module.js';
 import { ApiChannelAdapter } from './api-channel.adapter.js';
 import { ApiChannelController } from './api-channel.controller.js';
 import { ApiChannelService } from './api-channel.service.js';
+import { ApiChannelType } from './api-channel.type.js';
 
 /** The outbound half of the `api` channel: the signed-callback adapter. The worker needs only this. */
 @Module({
@@ -15,6 +16,6 @@ export class ApiChannelAdapterModule {}
 @Module({
   imports: [ChannelCoreModule, ApiChannelAdapterModule],
   controllers: [ApiChannelController],
-  providers: [ApiChannelService],
+  providers: [ApiChannelService, ApiChannelType],
 })
 export class ApiChannelModule {}
