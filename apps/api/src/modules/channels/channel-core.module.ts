@@ -6,6 +6,7 @@ import { ChannelRouterService } from './channel-router.service.js';
 import { ChannelsRepository } from './channels.repository.js';
 import { InboundChannelCache } from './inbound-channel-cache.js';
 import { ChannelTypeRegistry } from './channel-type.js';
+import { InboundWorkService } from './inbound-work.service.js';
 
 /**
  * What every channel adapter module builds on: the inbound pipeline, the outbound router, credentials.
@@ -20,6 +21,7 @@ import { ChannelTypeRegistry } from './channel-type.js';
     ChannelRouterService,
     ChannelTypeRegistry,
     InboundChannelCache,
+    InboundWorkService,
   ],
   exports: [
     ChannelsRepository,
@@ -28,6 +30,7 @@ import { ChannelTypeRegistry } from './channel-type.js';
     ChannelRouterService,
     ChannelTypeRegistry,
     InboundChannelCache,
+    InboundWorkService,
   ],
 })
 export class ChannelCoreModule {}
