@@ -20,6 +20,7 @@ import { ConversationWakeWorkerModule } from './modules/conversations/conversati
 import { OutboundProcessor } from './modules/messages/outbound.processor.js';
 import { OutboundWorkerModule } from './modules/messages/outbound-worker.module.js';
 import { EmailWorkerModule } from './modules/channels/email/email.module.js';
+import { AssignmentWorkerModule } from './modules/conversations/assignment.module.js';
 import { WhatsAppQrWorkerModule } from './modules/channels/whatsapp-qr/whatsapp-qr.module.js';
 import { RealtimeRelayModule } from './modules/realtime/realtime.module.js';
 import { WebhooksOutWorkerModule } from './modules/webhooks-out/webhooks-out-worker.module.js';
@@ -56,6 +57,7 @@ export class WorkerModule {
         RealtimeRelayModule,
         WebhooksOutWorkerModule,
         ContactImportWorkerModule,
+        AssignmentWorkerModule,
         EmailWorkerModule,
         WhatsAppQrWorkerModule,
       ],

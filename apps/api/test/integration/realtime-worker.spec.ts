@@ -5,9 +5,12 @@ import type { TMessage } from '@orbitdesk/shared';
 import { DomainEvents } from '../../src/common/events/domain-events.js';
 import { RealtimeService } from '../../src/modules/realtime/realtime.service.js';
 import { startWorker, type RunningWorker } from '../../src/worker.js';
-import { makeTenantWithUser } from '../support/factories.js';
+import { requestContext } from '../../src/common/tenancy/request-context.js';
+import { ChannelPipelineService } from '../../src/modules/channels/channel-pipeline.service.js';
+import { login, makeTenantWithUser, makeUser } from '../support/factories.js';
+import { makeApiInbox } from '../support/inbox.js';
 import { connectAgent, eventsDuring, listen, nextEvent } from '../support/sockets.js';
-import { startTestApp, type TestContext } from '../support/test-app.js';
+import { http, startTestApp, type TestContext } from '../support/test-app.js';
 
 /** Events raised by jobs in the worker process (which has no sockets) must still reach agents live. */
 describe('realtime events raised in the worker', () => {
@@ -65,5 +68,28 @@ describe('realtime events raised in the worker', () => {
       .notifyUser(a.tenant.id, a.user.id, { type: 'reminder', text: 'Snooze is over' });
     expect(await received).toEqual({ type: 'reminder', text: 'Snooze is over' });
     expect(await quietB).toEqual([]);
+  });
+
+  it('assign conversations that arrive in the worker (email, linked devices) to an online agent of the inbox', async () => {
+    const admin = await makeUser(ctx.database, a.tenant.id, { role: 'ADMIN' });
+    const { token } = await login(ctx.app, admin.email);
+    const inbox = await makeApiInbox(ctx.app, token);
+    await http(ctx.app, 'PATCH', `/api/v1/channels/${inbox.id}`, { token, body: { autoAssign: true } });
+    await http(ctx.app, 'PUT', `/api/v1/channels/${inbox.id}/members`, {
+      token,
+      body: { userIds: [a.user.id] },
+    });
+    const assigned = nextEvent<{ type: string }>(agentA, 'notification');
+    const result = await requestContext.run({ tenantId: a.tenant.id }, () =>
+      worker.app.get(ChannelPipelineService).ingest({
+        channelId: inbox.id,
+        channelType: 'api',
+        contact: { identifier: 'polled@example.test' },
+        type: 'text',
+        content: { text: 'arrived in the worker' },
+      }),
+    );
+    expect(result.conversation.assigneeId).toBe(a.user.id);
+    expect(await assigned).toMatchObject({ type: 'assignment' });
   });
 });

@@ -44,8 +44,8 @@ export class ChannelPipelineService {
     private readonly tenantDb: TenantDb,
     private readonly repo: ChannelPipelineRepository,
     private readonly events: DomainEvents,
-    // Provided by the API (AssignmentModule); absent in a process without it (conversations are then not
-    // assigned on arrival there).
+    // AssignmentModule in the API, AssignmentWorkerModule in the worker; optional so a process without either
+    // (a script) still ingests, leaving conversations unassigned.
     @Optional() private readonly assignment?: AssignmentService,
   ) {}
 
