@@ -4,9 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainEvents, type DomainEventMap } from '../../src/common/events/domain-events.js';
-import { InboundChannelCache } from '../../src/modules/channels/inbound-channel-cache.js';
 import { InboundWorkService } from '../../src/modules/channels/inbound-work.service.js';
-import { WhatsAppAdapter } from '../../src/modules/channels/whatsapp/whatsapp.adapter.js';
 import { startWorker, type RunningWorker } from '../../src/worker.js';
 import {
   metaJson,
@@ -927,17 +925,41 @@ describe('WhatsApp Cloud API channel', () => {
       expect(row.provider_message_id).toBe(early);
     });
 
-    it('marks a contact’s message as read (blue ticks) with the inbox token', async () => {
-      const channel = (await ctx.app.get(InboundChannelCache).find(inboxA.id))!;
-      const before = graph.sends(PNID_A).length;
-      await ctx.app.get(WhatsAppAdapter).markRead(channel, 'wamid.HBgNNTUxMTk4NzY1NDMyMRUCABIYFjNFQjBDMDg2');
-      const [request] = graph.sends(PNID_A).slice(before);
-      expect(request!.headers.authorization).toBe(`Bearer ${TOKEN_A}`);
-      expect(request!.json).toEqual({
-        messaging_product: 'whatsapp',
-        status: 'read',
-        message_id: 'wamid.HBgNNTUxMTk4NzY1NDMyMRUCABIYFjNFQjBDMDg2',
+    it('an agent reading the conversation marks the latest inbound message read (blue ticks) with the inbox token', async () => {
+      const id = wamid();
+      await deliver(
+        waPayload({
+          changes: [
+            waChange(PNID_A, {
+              contacts: [waContact(ANA, 'Ana Souza')],
+              messages: [{ from: ANA, id, timestamp: unixNow(), type: 'text', text: { body: 'read me' } }],
+            }),
+          ],
+        }),
+        signedWith(APP_SECRET_A),
+      );
+      const [row] = await eventually(async () => {
+        const rows = await messageByProviderId(id);
+        expect(rows).toHaveLength(1);
+        return rows;
       });
+      const before = graph.sends(PNID_A).length;
+      const res = await http(ctx.app, 'POST', `/api/v1/conversations/${row!.conversation_id}/read`, {
+        token: A.token,
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.unreadCount).toBe(0);
+      const [request] = await eventually(() => {
+        const sent = graph.sends(PNID_A).slice(before);
+        expect(sent).toHaveLength(1);
+        return sent;
+      });
+      expect(request!.headers.authorization).toBe(`Bearer ${TOKEN_A}`);
+      expect(request!.json).toEqual({ messaging_product: 'whatsapp', status: 'read', message_id: id });
+      // Already read: nothing more goes to Meta.
+      await http(ctx.app, 'POST', `/api/v1/conversations/${row!.conversation_id}/read`, { token: A.token });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(graph.sends(PNID_A).slice(before)).toHaveLength(1);
     });
   });
 });

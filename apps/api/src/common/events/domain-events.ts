@@ -12,6 +12,8 @@ export interface DomainEventMap {
   'message.status': { tenantId: string; message: TMessage };
   'conversation.created': { tenantId: string; conversation: TConversation };
   'conversation.updated': { tenantId: string; conversation: TConversation; changes: string[] };
+  /** An agent read the conversation; `lastInbound` is what the channel may report as read to the contact. */
+  'conversation.read': { tenantId: string; conversation: TConversation; lastInbound: TMessage | null };
   'contact.created': { tenantId: string; contact: TContact };
   'contact.updated': { tenantId: string; contact: TContact };
 }

@@ -7,6 +7,7 @@ import { ChannelsRepository } from './channels.repository.js';
 import { InboundChannelCache } from './inbound-channel-cache.js';
 import { ChannelTypeRegistry } from './channel-type.js';
 import { InboundWorkService } from './inbound-work.service.js';
+import { ReadReceiptsListener } from './read-receipts.listener.js';
 
 /**
  * What every channel adapter module builds on: the inbound pipeline, the outbound router, credentials.
@@ -22,6 +23,7 @@ import { InboundWorkService } from './inbound-work.service.js';
     ChannelTypeRegistry,
     InboundChannelCache,
     InboundWorkService,
+    ReadReceiptsListener,
   ],
   exports: [
     ChannelsRepository,

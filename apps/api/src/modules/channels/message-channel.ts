@@ -22,6 +22,11 @@ export interface SendResult {
 export interface IMessageChannel {
   readonly type: ChannelType;
   send(ctx: SendContext): Promise<SendResult>;
+  /**
+   * Optional: tell the provider an agent has read the contact's message (WhatsApp's blue ticks). Called after an
+   * agent marks the conversation read, with the latest inbound message's provider id; failures are only logged.
+   */
+  markRead?(channel: ChannelRow, providerMessageId: string): Promise<void>;
 }
 
 /** `permanent`: retrying cannot help (rejected payload, revoked credentials, unknown recipient). */

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ZConversation,
   ZConversationPage,
@@ -72,5 +72,20 @@ export class ConversationsController {
   })
   update(@Param() { id }: TIdParams, @Body() body: TUpdateConversationRequest) {
     return this.conversations.update(id, body);
+  }
+
+  @Post(':id/read')
+  @Contract({
+    summary: 'Mark the conversation read: the unread count goes to zero and the channel tells the contact',
+    description:
+      'On WhatsApp Cloud the latest inbound message is marked read (blue ticks); channels without read ' +
+      'receipts only clear the count.',
+    tags: ['Conversations'],
+    params: ZIdParams,
+    response: ZConversation,
+    status: 200,
+  })
+  read(@Param() { id }: TIdParams) {
+    return this.conversations.markRead(id);
   }
 }

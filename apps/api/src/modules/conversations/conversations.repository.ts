@@ -61,6 +61,32 @@ export class ConversationsRepository {
     return row!;
   }
 
+  /** Clears the unread count; returns the conversation and its latest inbound message (what the provider is told). */
+  async markRead(
+    tx: TenantTx,
+    id: string,
+  ): Promise<{ row: ConversationRow; changed: boolean; lastInbound: MessageRow | undefined } | undefined> {
+    const existing = await this.findById(tx, id);
+    if (!existing) return undefined;
+    const row =
+      existing.unreadCount === 0
+        ? existing
+        : (
+            await tx
+              .update(conversations)
+              .set({ unreadCount: 0, updatedAt: sql`now()` })
+              .where(eq(conversations.id, id))
+              .returning()
+          )[0]!;
+    const [lastInbound] = await tx
+      .select()
+      .from(messages)
+      .where(and(eq(messages.conversationId, id), eq(messages.direction, 'in')))
+      .orderBy(desc(messages.createdAt), desc(messages.id))
+      .limit(1);
+    return { row, changed: existing.unreadCount !== 0, lastInbound };
+  }
+
   /** An assignee must be an active user of this tenant (RLS hides everyone else's users). */
   async isActiveUser(tx: TenantTx, userId: string): Promise<boolean> {
     const [row] = await tx

@@ -107,6 +107,26 @@ export class ConversationsService {
     return conversation;
   }
 
+  /**
+   * An agent has read the conversation: the unread count goes to zero (`conversation.updated`), and
+   * `conversation.read` lets the channel tell the contact (WhatsApp's blue ticks) through its adapter.
+   */
+  async markRead(id: string): Promise<TConversation> {
+    const tenantId = requestContext.tenantId();
+    const result = await this.tenantDb.run((tx) => this.repo.markRead(tx, id));
+    if (!result) throw notFound('Conversation');
+    const conversation = toConversationDto(result.row);
+    if (result.changed) {
+      this.events.publish('conversation.updated', { tenantId, conversation, changes: ['unreadCount'] });
+      this.events.publish('conversation.read', {
+        tenantId,
+        conversation,
+        lastInbound: result.lastInbound ? toMessageDto(result.lastInbound) : null,
+      });
+    }
+    return conversation;
+  }
+
   private async scheduleWake(tenantId: string, id: string, until: Date): Promise<void> {
     try {
       await this.wakeQueue.schedule(tenantId, id, until);
