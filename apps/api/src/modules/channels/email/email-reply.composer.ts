@@ -1,0 +1,109 @@
+import type { MessageType, TContact, TConversation, TMessage } from '@orbitdesk/shared';
+import { ChannelSendError } from '../message-channel.js';
+import { domainOf, type EmailInboxConfig } from './email-config.js';
+import { isSyntheticMessageId } from './email-message-ids.js';
+import type { EmailThread } from './email-threads.repository.js';
+
+/** RFC 5322 lets References be trimmed; the newest ids are what threading clients use. */
+const MAX_REFERENCES = 20;
+
+/** An outgoing email before its files are loaded. */
+export interface ReplyDraft {
+  from: string | { name: string; address: string };
+  to: string;
+  subject: string;
+  /** Generated from the message id: the same on every retry, so a receiver sees a resend as one email. */
+  messageId: string;
+  inReplyTo?: string;
+  references?: string[];
+  text: string;
+  html: string;
+  /** Stored files to attach, with the name to give each (undefined: its stored name). */
+  files: { attachmentId: string; filename?: string }[];
+}
+
+const MEDIA: ReadonlySet<MessageType> = new Set(['image', 'video', 'audio', 'document', 'sticker']);
+
+/**
+ * An agent's message as an email reply in the customer's thread: `Re:` the subject of the first email they
+ * sent, In-Reply-To their latest email, References the conversation's latest Message-IDs (ours included).
+ */
+export function composeReply(input: {
+  config: EmailInboxConfig;
+  conversation: TConversation;
+  contact: TContact;
+  message: TMessage;
+  thread: EmailThread;
+}): ReplyDraft {
+  const { config, conversation, contact, message, thread } = input;
+  const to = contact.identities.find((i) => i.channelType === 'email')?.identifier ?? contact.email;
+  if (!to) throw new ChannelSendError(true, 'The contact has no email address');
+  const body = bodyOf(message);
+  const known = thread.messages.filter((m) => !isSyntheticMessageId(m.messageId));
+  const inReplyTo = known.filter((m) => m.direction === 'in').at(-1)?.messageId;
+  const references = known.map((m) => m.messageId).slice(-MAX_REFERENCES);
+  return {
+    from: config.fromName ? { name: config.fromName, address: config.emailAddress } : config.emailAddress,
+    to,
+    subject: body.subject ?? replySubject(thread.subject, conversation.number),
+    messageId: `<${message.id}@${domainOf(config.emailAddress)}>`,
+    ...(inReplyTo ? { inReplyTo } : {}),
+    ...(references.length ? { references } : {}),
+    text: body.text,
+    html: body.html ?? htmlOf(body.text),
+    files: body.files,
+  };
+}
+
+function replySubject(first: string | null, conversationNumber: number): string {
+  const subject = first?.trim();
+  if (!subject) return `Conversation #${conversationNumber}`;
+  return /^re:/i.test(subject) ? subject : `Re: ${subject}`;
+}
+
+interface Body {
+  text: string;
+  html?: string;
+  subject?: string;
+  files: ReplyDraft['files'];
+}
+
+function bodyOf(message: TMessage): Body {
+  const c = message.content;
+  const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v : undefined);
+  if (message.type === 'text') {
+    const files = Array.isArray(c.attachments)
+      ? (c.attachments as { attachmentId: string; filename?: string }[])
+      : [];
+    return {
+      text: String(c.text),
+      html: str(c.html),
+      subject: str(c.subject),
+      files: files.map((f) => ({ attachmentId: f.attachmentId, filename: f.filename })),
+    };
+  }
+  if (MEDIA.has(message.type)) {
+    const caption = str(c.caption) ?? '';
+    const attachmentId = str(c.attachmentId);
+    // A file given only by URL is linked, not fetched: the worker does not download what a message points at.
+    const text =
+      attachmentId || !str(c.url) ? caption : [caption, String(c.url)].filter(Boolean).join('\n\n');
+    return { text, files: attachmentId ? [{ attachmentId, filename: str(c.filename) }] : [] };
+  }
+  if (message.type === 'location') {
+    const map = `https://www.openstreetmap.org/?mlat=${String(c.latitude)}&mlon=${String(c.longitude)}`;
+    return { text: [str(c.name), str(c.address), map].filter(Boolean).join('\n'), files: [] };
+  }
+  throw new ChannelSendError(true, `Email inboxes cannot send ${message.type} messages`);
+}
+
+const escapeHtml = (s: string) =>
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+
+/** The plain text as HTML: escaped, line breaks kept. */
+const htmlOf = (text: string) => `<div>${escapeHtml(text).replace(/\r?\n/g, '<br>\n')}</div>`;
