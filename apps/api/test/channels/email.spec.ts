@@ -509,13 +509,19 @@ describe('email channel (IMAP in, SMTP out)', () => {
     const inbox = await createInbox({ imapUser: SALES, imapPassword: OTHER_PASSWORD });
     await dovecot.deliver(SALES, OTHER_PASSWORD, toSales('For sales'));
 
-    // The password changed at the provider and an admin typed the wrong one: refused, but kept (the admin sees
-    // the error and fixes it).
-    const broken = await http(ctx.app, 'PATCH', `/api/v1/channels/${inbox.id}`, {
+    // An admin types a wrong password: refused (422), and the inbox keeps the one that works.
+    const mistyped = await http(ctx.app, 'PATCH', `/api/v1/channels/${inbox.id}`, {
       token: admin.token,
       body: { credentials: { imapPassword: 'a-wrong-one' } },
     });
-    expect(broken.status).toBe(422);
+    expect(mistyped.status).toBe(422);
+    expect(mistyped.body.message).toMatch(/AUTHENTICATIONFAILED/);
+    expect(
+      (await http(ctx.app, 'POST', `/api/v1/channels/${inbox.id}/test`, { token: admin.token })).body.ok,
+    ).toBe(true);
+
+    // The password then changes at the provider: polls fail, store nothing, and say so.
+    await dovecot.setPassword(SALES, 'changed-at-the-provider');
     const test = await http(ctx.app, 'POST', `/api/v1/channels/${inbox.id}/test`, { token: admin.token });
     expect(test.body).toMatchObject({
       ok: false,
@@ -530,7 +536,7 @@ describe('email channel (IMAP in, SMTP out)', () => {
 
     const fixed = await http(ctx.app, 'PATCH', `/api/v1/channels/${inbox.id}`, {
       token: admin.token,
-      body: { credentials: { imapPassword: OTHER_PASSWORD } },
+      body: { credentials: { imapPassword: 'changed-at-the-provider' } },
     });
     expect(fixed.status).toBe(200);
     // Everything since the inbox was created, nothing from before.

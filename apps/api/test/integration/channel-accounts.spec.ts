@@ -167,6 +167,22 @@ describe('channel accounts (type registry)', () => {
     expect(badCreds.status).toBe(400);
     expect(await storedRow(id)).toEqual(before);
 
+    // The provider refuses the new credentials: 422, and the inbox keeps the ones that worked.
+    refuseConnect = true;
+    try {
+      const refused = await http(ctx.app, 'PATCH', `/api/v1/channels/${id}`, {
+        token: A.token,
+        body: { name: 'Renamed', credentials: { authToken: 'refused-auth-token-0000' } },
+      });
+      expect(refused.status).toBe(422);
+    } finally {
+      refuseConnect = false;
+    }
+    expect(await storedRow(id)).toEqual(before);
+    expect((await http(ctx.app, 'GET', `/api/v1/channels/${id}`, { token: A.token })).body.name).toBe(
+      'SMS +14155550102',
+    );
+
     calls.length = 0;
     const changed = await http(ctx.app, 'PATCH', `/api/v1/channels/${id}`, {
       token: A.token,

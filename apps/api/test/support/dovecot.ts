@@ -27,6 +27,8 @@ export interface Dovecot {
   port: number;
   /** Adds mailbox users (user → plaintext password); resolves once Dovecot can see them. */
   addUsers(users: Record<string, string>): Promise<void>;
+  /** Changes a user's password, as a provider does when the mailbox owner changes it. */
+  setPassword(user: string, password: string): Promise<void>;
   /** Delivers one raw message into the user's INBOX through IMAP APPEND; returns its UID. */
   deliver(user: string, password: string, raw: string | Buffer, options?: DeliverOptions): Promise<number>;
   /** The server's log (login failures, errors), for a failing test's message. */
@@ -182,6 +184,13 @@ service anvil {
       appendFileSync(usersFile, lines.join(''));
       // Dovecot checks the passwd-file for changes at most once a second: a login in the same second as the
       // last lookup would not find the new user yet.
+      await new Promise((r) => setTimeout(r, 1_100));
+    },
+    async setPassword(user, password) {
+      const lines = readFileSync(usersFile, 'utf8')
+        .split('\n')
+        .map((line) => (line.startsWith(`${user}:`) ? `${user}:{PLAIN}${password}` : line));
+      writeFileSync(usersFile, lines.join('\n'));
       await new Promise((r) => setTimeout(r, 1_100));
     },
     deliver,

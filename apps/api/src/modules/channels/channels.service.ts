@@ -32,6 +32,7 @@ import {
   hashWebhookToken,
   type ChannelTypeContext,
   type ChannelTypeHandler,
+  type ConnectOutcome,
 } from './channel-type.js';
 import { SafeHttpClient } from '../../common/http-client/safe-http-client.js';
 import { InboundChannelCache } from './inbound-channel-cache.js';
@@ -54,6 +55,11 @@ const PROVIDER_NAMES: Record<ChannelType, string> = {
   live_chat: 'Live chat',
   whatsapp_qr: 'WhatsApp (QR)',
 };
+
+const accountTaken = (type: string) =>
+  conflict(
+    `This ${PROVIDER_NAMES[type as ChannelType]} account is already connected to an inbox (here or in another workspace)`,
+  );
 
 @Injectable()
 export class ChannelsService {
@@ -138,6 +144,24 @@ export class ChannelsService {
       secrets = { ...oldSecrets, ...(parsed.data as Record<string, string>) };
     }
     const providerChanged = config !== undefined || secrets !== undefined;
+    const nextConfig = config ?? existing.config;
+    const nextSecrets = secrets ?? oldSecrets;
+    const routing: Partial<ReturnType<ChannelsService['routing']>> = providerChanged
+      ? this.routing(handler, nextConfig, nextSecrets)
+      : {};
+    const reactivated = input.isActive === true && !existing.isActive;
+    const willBeActive = input.isActive ?? existing.isActive;
+    let outcome: ConnectOutcome | undefined;
+    if ((providerChanged || reactivated) && willBeActive && handler.connect) {
+      if (routing.externalId && routing.externalId !== existing.externalId)
+        await this.assertAccountFree(existing.type, id, routing.externalId);
+      // Connected before anything is saved: a provider that refuses the change leaves the inbox as it was.
+      outcome =
+        (await handler.connect(
+          this.context({ ...existing, config: nextConfig, ...routing, isActive: true }, nextSecrets),
+        )) ?? undefined;
+    }
+    const savedConfig = outcome?.config ? { ...nextConfig, ...outcome.config } : config;
     const row = await this.tenantDb.run(async (tx) => {
       const updated = await this.guardUnique(existing.type, () =>
         this.repo.update(tx, id, {
@@ -145,29 +169,30 @@ export class ChannelsService {
           isActive: input.isActive,
           autoAssign: input.autoAssign,
           maxOpenPerAgent: input.maxOpenPerAgent,
-          ...(config ? { config } : {}),
+          ...(savedConfig ? { config: savedConfig } : {}),
           ...(secrets ? { credentials: this.credentials.seal(tenantId, secrets) } : {}),
-          ...(providerChanged ? this.routing(handler, config ?? existing.config, secrets ?? oldSecrets) : {}),
+          ...routing,
         }),
       );
       if (!updated) throw notFound('Channel');
+      if (outcome?.state) await this.repo.mergeState(tx, id, outcome.state);
       await this.audit.record(tx, {
         action: 'channel.updated',
         entityType: 'channel',
         entityId: id,
         metadata: { fields: Object.keys(input) },
       });
-      return updated;
+      return outcome?.state ? ((await this.repo.findById(tx, id)) ?? updated) : updated;
     });
     await this.inboundChannels.invalidate(id);
-    let result = row;
-    const reactivated = input.isActive === true && !existing.isActive;
-    if ((providerChanged || reactivated) && row.isActive && handler.connect) {
-      result = await this.connect(handler, row, secrets ?? oldSecrets);
-    } else if (input.isActive === false && existing.isActive) {
-      await this.disconnect(handler, row, oldSecrets);
-    }
-    return this.toDto(result);
+    if (input.isActive === false && existing.isActive) await this.disconnect(handler, row, oldSecrets);
+    return this.toDto(row);
+  }
+
+  /** Before a provider is asked to connect an account: it must not be another inbox's already. */
+  private async assertAccountFree(type: string, id: string, externalId: string): Promise<void> {
+    const owner = await this.repo.unsafeFindIdByExternalId(type, externalId);
+    if (owner && owner !== id) throw accountTaken(type);
   }
 
   /** Deletes the inbox with its conversations and messages (the foreign keys cascade). */
@@ -276,12 +301,7 @@ export class ChannelsService {
     try {
       return await fn();
     } catch (err) {
-      if (isUniqueViolation(err)) {
-        throw conflict(
-          `This ${PROVIDER_NAMES[type as ChannelType]} account is already connected to an inbox (here or in another workspace)`,
-        );
-      }
-      throw err;
+      throw isUniqueViolation(err) ? accountTaken(type) : err;
     }
   }
 
