@@ -47,7 +47,27 @@ pnpm_cmd build
 log "applying migrations"
 pnpm_cmd --filter @orbitdesk/api db:migrate
 log "seeding demo data"
-pnpm_cmd --filter @orbitdesk/api db:seed
+seed_out="$(pnpm_cmd --filter @orbitdesk/api db:seed)"
+grep -v '^WIDGET_TOKEN=' <<<"$seed_out"
+widget_token="$(sed -n 's/^WIDGET_TOKEN=//p' <<<"$seed_out" | tail -1)"
+widget_demo=""
+if [[ -n $widget_token ]]; then
+  # A page that embeds Acme's website chat, to try the widget end to end (answer from the API as an agent).
+  widget_demo="$REPO_ROOT/.tmp/widget-demo.html"
+  mkdir -p "$REPO_ROOT/.tmp"
+  cat >"$widget_demo" <<EOF
+<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Acme — widget demo</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto">
+  <h1>Acme Inc.</h1>
+  <p>A page of the host site. The chat bubble in the corner is OrbitDesk's live-chat widget; replies sent by an
+  agent of Acme (agent@acme.test) arrive here live.</p>
+  <script src="http://localhost:$PORT/widget.js" data-website-token="$widget_token" async></script>
+</body>
+</html>
+EOF
+fi
 
 print_summary() {
   local base="http://localhost:$PORT"
@@ -55,7 +75,11 @@ print_summary() {
 
 OrbitDesk is running.
   API          $base/api/v1   (health: $base/api/v1/health)
+  Widget       $base/widget.js
 EOF
+  if [[ -n $widget_demo ]]; then
+    echo "  Widget demo  file://$widget_demo   (open it in a browser and start a chat)"
+  fi
   if [[ ${API_DOCS:-true} =~ ^(true|1)$ ]]; then
     cat <<EOF
   Swagger UI   $base/api/docs

@@ -38,6 +38,7 @@ const DEMO_TENANTS: {
 /** Fixed ids, so a second run finds the demo inbox data it made the first time and adds nothing. */
 const DEMO = {
   inbox: '00000000-0000-4000-8000-00000000d001',
+  liveChat: '00000000-0000-4000-8000-00000000d002',
   contacts: [
     '00000000-0000-4000-8000-00000000d101',
     '00000000-0000-4000-8000-00000000d102',
@@ -152,6 +153,38 @@ async function seedInbox(tx: SeedTx, tenantId: string, box: SecretBox): Promise<
 }
 
 /**
+ * Acme's website widget: a live_chat inbox whose public token the demo page embeds. Returns the token (also on
+ * later runs, so up.sh can always write the demo page).
+ */
+async function seedLiveChat(tx: SeedTx, tenantId: string, box: SecretBox): Promise<string> {
+  const [existing] = await tx
+    .select({ externalId: schema.channels.externalId })
+    .from(schema.channels)
+    .where(eq(schema.channels.id, DEMO.liveChat));
+  if (existing?.externalId) return existing.externalId;
+  const websiteToken = randomBytes(24).toString('base64url');
+  const identitySecret = randomBytes(32).toString('base64url');
+  await tx.insert(schema.channels).values({
+    id: DEMO.liveChat,
+    tenantId,
+    type: 'live_chat',
+    name: 'Website chat',
+    externalId: websiteToken,
+    config: {
+      websiteUrl: 'http://localhost:3002',
+      allowedOrigins: [],
+      title: 'Chat with Acme',
+      welcomeMessage: 'Hi! Ask us anything, we usually answer within minutes.',
+      color: '#2563eb',
+      preChatForm: true,
+      identityVerification: false,
+    },
+    credentials: box.encrypt(JSON.stringify({ websiteToken, identitySecret }), tenantId),
+  });
+  return websiteToken;
+}
+
+/**
  * Demo data for a local platform. Idempotent: every insert is "on conflict do nothing" or guarded by a fixed id,
  * so a second run changes nothing (not even password hashes). Without an encryption key (`box`) the demo inbox
  * is left out, since its secret must be stored encrypted.
@@ -160,8 +193,9 @@ export async function seed(
   databaseUrl: string,
   superadmin?: { email: string; password: string },
   box?: SecretBox,
-): Promise<{ inboxSecret?: string }> {
+): Promise<{ inboxSecret?: string; websiteToken?: string }> {
   let inboxSecret: string | undefined;
+  let websiteToken: string | undefined;
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   const db = drizzle(client, { schema });
@@ -185,7 +219,10 @@ export async function seed(
             .values({ ...u, tenantId: tenant!.id, passwordHash })
             .onConflictDoNothing();
         }
-        if (t.slug === 'acme' && box) inboxSecret = await seedInbox(tx, tenant!.id, box);
+        if (t.slug === 'acme' && box) {
+          inboxSecret = await seedInbox(tx, tenant!.id, box);
+          websiteToken = await seedLiveChat(tx, tenant!.id, box);
+        }
       }
       if (superadmin) {
         const [{ n } = { n: 0 }] = await tx
@@ -206,7 +243,7 @@ export async function seed(
   } finally {
     await client.end();
   }
-  return { inboxSecret };
+  return { inboxSecret, websiteToken };
 }
 
 const isMain = process.argv[1]?.endsWith('/db/seed.js') || process.argv[1]?.endsWith('/db/seed.ts');
@@ -221,7 +258,11 @@ if (isMain) {
   const box = key
     ? new SecretBox(process.env.ENCRYPTION_KEY_ID || 'k1', Buffer.from(key, 'base64'))
     : undefined;
-  const { inboxSecret } = await seed(url, email && password ? { email, password } : undefined, box);
+  const { inboxSecret, websiteToken } = await seed(
+    url,
+    email && password ? { email, password } : undefined,
+    box,
+  );
   console.log('Demo data is in place. Logins (password for demo users: %s):', DEMO_PASSWORD);
   for (const t of DEMO_TENANTS)
     for (const u of t.users) console.log(`  ${u.role.padEnd(8)} ${u.email}  (${t.name}, ${t.status})`);
@@ -233,5 +274,14 @@ if (isMain) {
         `    -H 'x-inbox-secret: ${inboxSecret}' -H 'content-type: application/json' \\\n` +
         `    -d '{"contact":{"identifier":"maria-lopez"},"message":{"type":"text","content":{"text":"Any news?"}}}'`,
     );
+  }
+  if (websiteToken) {
+    const base = process.env.PUBLIC_URL ?? 'http://localhost:3002';
+    console.log(
+      'Demo website chat: put this on any page (scripts/up.sh writes .tmp/widget-demo.html with it):',
+    );
+    console.log(`  <script src="${base}/widget.js" data-website-token="${websiteToken}" async></script>`);
+    // The last line is for up.sh: the token alone.
+    console.log(`WIDGET_TOKEN=${websiteToken}`);
   }
 }

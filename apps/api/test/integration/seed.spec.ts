@@ -32,6 +32,7 @@ describe('demo seed', () => {
   let db: TestDatabase;
   let ctx: TestContext;
   let inboxSecret: string | undefined;
+  let websiteToken: string | undefined;
   // The same key the test app uses, so the app can open the demo inbox's sealed secret.
   const box = new SecretBox('k1', Buffer.from(TEST_ENCRYPTION_KEY, 'base64'));
   beforeAll(async () => {
@@ -50,12 +51,16 @@ describe('demo seed', () => {
     expect(first.tenants).toHaveLength(2);
     expect(first.users).toHaveLength(4);
     expect(first.platform_admins).toHaveLength(1);
-    expect(first.channels).toHaveLength(1);
+    expect(first.channels).toHaveLength(2);
     expect(first.contacts).toHaveLength(3);
     expect(first.conversations).toHaveLength(2);
     expect(first.messages).toHaveLength(5);
     const again = await seed(db.url, { email: 'ops@orbitdesk.test', password: 'Seed-super-pass-1' }, box);
     expect(again.inboxSecret).toBeUndefined();
+    // The widget's token is reported on every run (up.sh writes the demo page with it).
+    expect(created.websiteToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(again.websiteToken).toBe(created.websiteToken);
+    websiteToken = created.websiteToken;
     expect(await snapshot(db.url)).toEqual(first);
   });
 
@@ -81,7 +86,7 @@ describe('demo seed', () => {
         })
       ).body.accessToken,
     });
-    const demo = inbox.body.items[0];
+    const demo = inbox.body.items.find((c: { type: string }) => c.type === 'api');
     const res = await http(ctx.app, 'POST', `/api/v1/channels/api/${demo.id}/messages`, {
       headers: { 'x-inbox-secret': inboxSecret! },
       body: {
@@ -98,5 +103,13 @@ describe('demo seed', () => {
       ).body.accessToken,
     });
     expect(conv.body).toMatchObject({ number: 1, unreadCount: 2, lastMessagePreview: 'Any news?' });
+  });
+
+  it('has a demo website chat whose embed token opens a visitor session', async () => {
+    const res = await http(ctx.app, 'POST', '/api/v1/channels/live-chat/sessions', {
+      body: { websiteToken: websiteToken! },
+    });
+    expect(res.status).toBeLessThan(300);
+    expect(res.body.config).toMatchObject({ title: 'Chat with Acme', preChatForm: true });
   });
 });
