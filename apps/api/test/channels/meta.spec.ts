@@ -16,6 +16,7 @@ import {
   type FakeMetaGraph,
   type FakeMetaPerson,
 } from '../fakes/meta-graph.js';
+import { eventually } from '../support/eventually.js';
 import { makeTenantWithUser } from '../support/factories.js';
 import { http, startTestApp, type TestContext } from '../support/test-app.js';
 
@@ -591,6 +592,23 @@ describe('Messenger and Instagram (Meta webhook)', () => {
       expect(
         (await messagesOf(main.inbox.id)).filter((m) => m.direction === 'out' && m.identifier === who.id),
       ).toHaveLength(1);
+    });
+
+    it('an agent reading the conversation marks it seen for the person (sender action mark_seen)', async () => {
+      const { who, conversationId } = await inboundConversation();
+      const res = await http(ctx.app, 'POST', `/api/v1/conversations/${conversationId}/read`, {
+        token: A.token,
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.unreadCount).toBe(0);
+      const [seen] = await eventually(() => {
+        const calls = graph.sendsTo(who.id);
+        expect(calls).toHaveLength(1);
+        return calls;
+      });
+      expect(seen!.path).toBe(`/${graph.version}/me/messages`);
+      expect(seen!.headers.authorization).toBe(`Bearer ${main.account.accessToken}`);
+      expect(seen!.json).toEqual({ recipient: { id: who.id }, sender_action: 'mark_seen' });
     });
 
     it("fails the message with Meta's reason when the Send API refuses it, without retrying", async () => {

@@ -61,6 +61,7 @@ export const metaJson = (value: unknown) =>
 
 const ACCOUNT_FIELDS = { page: ['id', 'name'], instagram: ['id', 'username', 'name'] } as const;
 const PERSON_FIELDS = ['id', 'first_name', 'last_name', 'name', 'username', 'profile_pic'];
+const SENDER_ACTIONS = ['mark_seen', 'typing_on', 'typing_off'];
 const MESSAGING_TYPES = ['RESPONSE', 'UPDATE', 'MESSAGE_TAG'];
 const ATTACHMENT_TYPES = ['image', 'video', 'audio', 'file', 'template'];
 
@@ -153,6 +154,15 @@ export async function startFakeMetaGraph(options: { version?: string } = {}) {
     const body = rec.json as Record<string, any> | undefined;
     if (!body || typeof body.recipient?.id !== 'string')
       return fail(100, '(#100) The parameter recipient is required');
+    if (body.sender_action !== undefined) {
+      // Sender actions (typing, seen) carry no message and no messaging_type; Meta answers with the recipient only.
+      if (!SENDER_ACTIONS.includes(body.sender_action) || body.message !== undefined)
+        return fail(100, '(#100) Param sender_action must be one of {mark_seen, typing_on, typing_off}');
+      if (!state.people.has(body.recipient.id)) {
+        return fail(100, '(#100) No matching user found', { error_subcode: 2018001 });
+      }
+      return { status: 200, body: { recipient_id: body.recipient.id } };
+    }
     if (!MESSAGING_TYPES.includes(body.messaging_type)) {
       return fail(100, '(#100) Param messaging_type must be one of {RESPONSE, UPDATE, MESSAGE_TAG}');
     }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { Database, type TenantTx } from '../../db/database.js';
-import { channelMembers, channels, tenants } from '../../db/schema/index.js';
+import { channelMembers, channels, contactIdentities, tenants } from '../../db/schema/index.js';
 
 export type ChannelRow = typeof channels.$inferSelect;
 export type NewChannel = typeof channels.$inferInsert;
@@ -82,6 +82,16 @@ export class ChannelsRepository {
       .innerJoin(tenants, eq(tenants.id, channels.tenantId))
       .where(eq(channels.id, id));
     return row ? { ...row.channel, tenantStatus: row.tenantStatus } : undefined;
+  }
+
+  /** The contact's address on a channel type (a PSID, a chat id), for calls that need the person, not a message. */
+  async contactIdentifier(tx: TenantTx, contactId: string, channelType: string): Promise<string | null> {
+    const [row] = await tx
+      .select({ identifier: contactIdentities.identifier })
+      .from(contactIdentities)
+      .where(and(eq(contactIdentities.contactId, contactId), eq(contactIdentities.channelType, channelType)))
+      .limit(1);
+    return row?.identifier ?? null;
   }
 
   /** Provider webhook routing by the provider's account id (phone_number_id, page id, ...); verify before use. */

@@ -10,6 +10,12 @@ export interface SendContext {
   message: TMessage;
 }
 
+/** What markRead gets: the latest inbound message's provider id and the contact's address on the channel. */
+export interface ReadReceipt {
+  providerMessageId: string;
+  contactIdentifier: string | null;
+}
+
 export interface SendResult {
   /** The provider's id for the message, which its status callbacks refer to; null when it gives none. */
   providerMessageId: string | null;
@@ -23,10 +29,10 @@ export interface IMessageChannel {
   readonly type: ChannelType;
   send(ctx: SendContext): Promise<SendResult>;
   /**
-   * Optional: tell the provider an agent has read the contact's message (WhatsApp's blue ticks). Called after an
-   * agent marks the conversation read, with the latest inbound message's provider id; failures are only logged.
+   * Optional: tell the provider an agent has read the contact's messages (WhatsApp's blue ticks, Messenger's
+   * "seen"). Called after an agent marks the conversation read; failures are only logged.
    */
-  markRead?(channel: ChannelRow, providerMessageId: string): Promise<void>;
+  markRead?(channel: ChannelRow, read: ReadReceipt): Promise<void>;
 }
 
 /** `permanent`: retrying cannot help (rejected payload, revoked credentials, unknown recipient). */

@@ -25,11 +25,22 @@ export class ReadReceiptsListener implements OnModuleInit {
       const providerMessageId = lastInbound?.providerMessageId;
       if (!providerMessageId) return;
       await requestContext.run({ tenantId }, async () => {
-        const channel = await this.tenantDb.run((tx) => this.channels.findById(tx, conversation.channelId));
-        const adapter = channel && this.router.adapterFor(channel.type);
-        if (!channel?.isActive || !adapter?.markRead) return;
+        const found = await this.tenantDb.run(async (tx) => {
+          const channel = await this.channels.findById(tx, conversation.channelId);
+          if (!channel) return undefined;
+          const contactIdentifier = await this.channels.contactIdentifier(
+            tx,
+            conversation.contactId,
+            channel.type,
+          );
+          return { channel, contactIdentifier };
+        });
+        if (!found?.channel.isActive) return;
+        const { channel, contactIdentifier } = found;
+        const adapter = this.router.adapterFor(channel.type);
+        if (!adapter?.markRead) return;
         try {
-          await adapter.markRead(channel, providerMessageId);
+          await adapter.markRead(channel, { providerMessageId, contactIdentifier });
         } catch (err) {
           this.logger.warn(
             `marking ${providerMessageId} read on ${channel.type} failed: ${(err as Error).message}`,

@@ -4,7 +4,8 @@ import { OutboundHttpError, SsrfBlockedError } from '../../../common/http-client
 import { AttachmentsService } from '../../attachments/attachments.service.js';
 import { ChannelCredentialsService } from '../channel-credentials.service.js';
 import { ChannelRouterService } from '../channel-router.service.js';
-import { ChannelSendError, type SendContext, type SendResult } from '../message-channel.js';
+import type { ChannelRow } from '../channels.repository.js';
+import { ChannelSendError, type ReadReceipt, type SendContext, type SendResult } from '../message-channel.js';
 import { GraphApiError, MetaGraphClient, type GraphAuth } from './meta-graph.client.js';
 import { META_KINDS, type MetaKind } from './meta-kinds.js';
 import { toGraphMessages, type GraphMessage } from './meta-outbound.js';
@@ -38,7 +39,11 @@ export class MetaChannelAdapter implements OnModuleInit {
 
   onModuleInit(): void {
     for (const kind of Object.values(META_KINDS)) {
-      this.router.register({ type: kind.type, send: (ctx) => this.send(kind, ctx) });
+      this.router.register({
+        type: kind.type,
+        send: (ctx) => this.send(kind, ctx),
+        markRead: (channel, read) => this.markSeen(kind, channel, read),
+      });
     }
   }
 
@@ -63,6 +68,24 @@ export class MetaChannelAdapter implements OnModuleInit {
       }
     }
     return { providerMessageId: mid };
+  }
+
+  /**
+   * "Seen" for the person: the Send API's `mark_seen` sender action (Messenger and Instagram both take it). Meta
+   * marks by person, not by message, so it needs the contact's PSID / IGSID.
+   */
+  async markSeen(kind: MetaKind, channel: ChannelRow, read: ReadReceipt): Promise<void> {
+    const secrets = this.credentials.open(channel);
+    const accessToken = kind.accessToken(secrets);
+    if (!accessToken || !read.contactIdentifier) return;
+    await this.graph.post(
+      'me/messages',
+      { accessToken, appSecret: secrets.appSecret },
+      {
+        recipient: { id: read.contactIdentifier },
+        sender_action: 'mark_seen',
+      },
+    );
   }
 
   /** One Send API call; the id Meta gives is remembered at once, so its echo (which may come quickly) is known. */

@@ -9,6 +9,7 @@ import type { ChannelRow } from '../channels.repository.js';
 import {
   ChannelSendError,
   type IMessageChannel,
+  type ReadReceipt,
   type SendContext,
   type SendResult,
 } from '../message-channel.js';
@@ -60,11 +61,11 @@ export class WhatsAppAdapter implements IMessageChannel, OnModuleInit {
   }
 
   /**
-   * Blue ticks: marks the contact's message `wamid` (and every earlier one in the chat) as read. Meant for the
+   * Blue ticks: marks the contact's latest message (and every earlier one in the chat) as read. Meant for the
    * moment an agent opens or clears the conversation; throws ChannelSendError like send().
    */
-  async markRead(channel: ChannelRow, wamid: string): Promise<void> {
-    await this.call(channel, readReceipt(wamid));
+  async markRead(channel: ChannelRow, read: ReadReceipt): Promise<void> {
+    await this.call(channel, readReceipt(read.providerMessageId));
   }
 
   private async call<T>(channel: ChannelRow, body: unknown): Promise<T> {
