@@ -13,7 +13,9 @@ export const ZChannel = z.object({
   credentials: z.record(z.string(), z.string()),
   /**
    * What the admin needs to finish the connection at the provider, by type: the verify token to paste into Meta,
-   * the widget's embed snippet, the Telegram bot's username, the QR link state. Never a secret.
+   * the widget's embed snippet, the Telegram bot's username, the QR link state. Never a credential the admin
+   * entered; the one generated secret shown here is the widget's identity secret, which the admin must copy into
+   * the host site (`/channels` is ADMIN-only).
    */
   details: z.record(z.string(), z.unknown()),
   isActive: z.boolean(),
