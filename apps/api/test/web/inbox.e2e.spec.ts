@@ -1,0 +1,251 @@
+import { sql } from 'drizzle-orm';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWebServer, type RunningWebServer } from '../../../web/server.mjs';
+import { startWorker, type RunningWorker } from '../../src/worker.js';
+import { eventually } from '../support/eventually.js';
+import { DEFAULT_PASSWORD, login, makeTenant, makeUser } from '../support/factories.js';
+import { inbound, makeApiInbox, startCallbackServer, textFrom } from '../support/inbox.js';
+import { listen } from '../support/sockets.js';
+import { startTestApp, type TestContext } from '../support/test-app.js';
+import { launchChromium } from '../support/widget-browser.js';
+import { assertWebBuilt, SCREENSHOTS, screenshotPath } from './web-browser.js';
+
+/**
+ * The web app in a real browser, served by apps/web/server.mjs in front of a real API and worker: logging in,
+ * a customer's message arriving live in the open inbox, and the agent's reply going out through the api
+ * inbox's callback.
+ */
+describe('web app inbox in Chromium', () => {
+  let ctx: TestContext;
+  let worker: RunningWorker;
+  let web: RunningWebServer;
+  let browser: Browser;
+  let page: Page;
+  let callback: Awaited<ReturnType<typeof startCallbackServer>>;
+  let inbox: Awaited<ReturnType<typeof makeApiInbox>>;
+  let agent: Awaited<ReturnType<typeof makeUser>>;
+  let conversationId = '';
+
+  beforeAll(async () => {
+    await assertWebBuilt();
+    // The callback receiver is on loopback, which the SSRF guard refuses unless told otherwise.
+    ctx = await startTestApp({ env: { OUTBOUND_ALLOW_PRIVATE_NETWORKS: 'true' } });
+    const apiUrl = await listen(ctx.app);
+    worker = await startWorker(ctx.config);
+
+    const tenant = await makeTenant(ctx.database, { name: 'Acme Support' });
+    agent = await makeUser(ctx.database, tenant.id, { role: 'ADMIN', name: 'Ava Admin' });
+    await makeUser(ctx.database, tenant.id, { role: 'AGENT', name: 'Ben Agent' });
+    const { token } = await login(ctx.app, agent.email);
+    callback = await startCallbackServer();
+    inbox = await makeApiInbox(ctx.app, token, { name: 'Website (API)', callbackUrl: callback.url });
+    callback.state.secret = inbox.secret;
+
+    web = await startWebServer({ port: 0, host: '127.0.0.1', apiUrl });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await web?.close();
+    await callback?.close();
+    await worker?.close();
+    await ctx?.close();
+  });
+
+  const shoot = async (name: string) => {
+    if (SCREENSHOTS) await page.screenshot({ path: screenshotPath(name) });
+  };
+  const setTheme = async (theme: 'light' | 'dark') => {
+    const dark = ((await page.locator('html').getAttribute('class')) ?? '').split(' ').includes('dark');
+    if (dark !== (theme === 'dark')) await page.getByTestId('theme-toggle').click();
+    // Let the colour transitions finish before a screenshot.
+    await page.waitForTimeout(400);
+  };
+
+  it('sends a signed-out visitor to the login page, shows a wrong password, then opens the inbox', async () => {
+    await page.goto(`${web.url}/inbox`);
+    await page.waitForURL(`${web.url}/login`);
+    await page.getByLabel('Email').fill(agent.email);
+    await page.getByLabel('Password').fill('not-the-password');
+    await shoot('login-light');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect.poll(() => page.getByTestId('form-error').textContent()).toBe('Invalid email or password');
+    expect(page.url()).toBe(`${web.url}/login`);
+    if (SCREENSHOTS) {
+      await setTheme('dark');
+      await shoot('login-dark');
+      await setTheme('light');
+    }
+
+    await page.getByLabel('Password').fill(DEFAULT_PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(`${web.url}/inbox`);
+    await page.getByText('No conversations').waitFor();
+    expect(await page.getByRole('banner').textContent()).toContain('Acme Support');
+  });
+
+  it('shows a message posted to the api inbox without a reload, with its unread count', async () => {
+    const posted = await inbound(
+      ctx.app,
+      inbox.id,
+      inbox.secret,
+      textFrom('cust-42', 'Hi, my parcel has not arrived', 'ext-1', 'Dana Customer'),
+    );
+    expect(posted.status).toBe(200);
+    const row = page.getByTestId('conversation-row').filter({ hasText: 'Hi, my parcel has not arrived' });
+    await row.waitFor({ timeout: 10_000 });
+    await expect.poll(() => row.textContent()).toContain('Dana Customer');
+    expect(await row.getByTestId('unread-count').textContent()).toBe('1');
+    conversationId = (await row.getAttribute('data-conversation-id'))!;
+  });
+
+  it('opens the conversation, marks it read, and shows the next message live', async () => {
+    await page.getByTestId('conversation-row').first().click();
+    await page.waitForURL(`${web.url}/inbox/${conversationId}`);
+    await page.getByTestId('message').filter({ hasText: 'Hi, my parcel has not arrived' }).waitFor();
+    await eventually(async () => {
+      const rows = await ctx.database.unsafe.execute<{ unread_count: number }>(
+        sql`select unread_count from conversations where id = ${conversationId}`,
+      );
+      expect(rows.rows[0]!.unread_count).toBe(0);
+    });
+    await page.getByTestId('unread-count').waitFor({ state: 'detached' });
+
+    await inbound(ctx.app, inbox.id, inbox.secret, textFrom('cust-42', 'Order number is 1042', 'ext-2'));
+    await page
+      .getByTestId('message')
+      .filter({ hasText: 'Order number is 1042' })
+      .waitFor({ timeout: 10_000 });
+  });
+
+  it("stores the agent's reply typed in the composer and sends it to the api inbox's callback", async () => {
+    const reply = 'Thanks Dana, I am checking with the courier now.';
+    await page.getByTestId('composer').fill(reply);
+    await page.getByTestId('composer').press('Enter');
+    await expect.poll(() => page.getByTestId('composer').inputValue()).toBe('');
+
+    const stored = await eventually(async () => {
+      const rows = await ctx.database.unsafe.execute<{ id: string; status: string; direction: string }>(
+        sql`select id, status, direction from messages
+            where conversation_id = ${conversationId} and content->>'text' = ${reply}`,
+      );
+      expect(rows.rows).toHaveLength(1);
+      expect(rows.rows[0]).toMatchObject({ direction: 'out', status: 'sent' });
+      return rows.rows[0]!;
+    }, 10_000);
+    const sent = callback.state.requests.find((r) => r.json?.message?.id === stored.id);
+    expect(sent?.signatureValid).toBe(true);
+    expect(sent?.json.message.content).toEqual({ text: reply });
+    expect(sent?.json.event).toBe('message.created');
+
+    // The worker's status report reaches the page over the socket.
+    const bubble = page.getByTestId('message').filter({ hasText: reply });
+    await expect.poll(() => bubble.getAttribute('data-status'), { timeout: 10_000 }).toBe('sent');
+  });
+
+  it('adds a private note that is stored and never sent out', async () => {
+    const before = callback.state.requests.length;
+    await page.getByTestId('private-toggle').click();
+    await page.getByTestId('composer').fill('Courier ticket opened, waiting for an answer');
+    await page.getByTestId('composer').press('Enter');
+    const note = page.locator('[data-testid="message"][data-private="true"]');
+    await note.filter({ hasText: 'Courier ticket opened' }).waitFor();
+    const rows = await ctx.database.unsafe.execute<{ is_private: boolean; status: string }>(
+      sql`select is_private, status from messages where conversation_id = ${conversationId}
+          and content->>'text' = 'Courier ticket opened, waiting for an answer'`,
+    );
+    expect(rows.rows).toHaveLength(1);
+    expect(rows.rows[0]!.is_private).toBe(true);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(callback.state.requests.length).toBe(before);
+    await page.getByRole('button', { name: 'Reply', exact: true }).click();
+  });
+
+  it('keeps the open conversation across a reload (the session comes back from the refresh cookie)', async () => {
+    await page.reload();
+    await page
+      .getByTestId('message')
+      .filter({ hasText: 'Order number is 1042' })
+      .waitFor({ timeout: 10_000 });
+    expect(page.url()).toBe(`${web.url}/inbox/${conversationId}`);
+    await shoot('inbox-light');
+    if (SCREENSHOTS) {
+      await setTheme('dark');
+      await shoot('inbox-dark');
+      await setTheme('light');
+    }
+  });
+
+  it('refreshes a rejected access token once for all concurrent requests, and the page stays', async () => {
+    let refreshes = 0;
+    const rejected = new Set<string>();
+    await page.route('**/api/v1/auth/refresh', async (route) => {
+      refreshes++;
+      // Slow enough that every request rejected meanwhile must wait for this same refresh.
+      await new Promise((r) => setTimeout(r, 300));
+      await route.continue();
+    });
+    // Each path the page asks for as it mounts answers 401 once, as it would for an access token that expired.
+    await page.route(/\/api\/v1\/(conversations|channels)(\/[0-9a-f-]{36})?(\?|$)/, async (route) => {
+      const path = new URL(route.request().url()).pathname;
+      if (rejected.has(path)) return route.continue();
+      rejected.add(path);
+      return route.fulfill({
+        status: 401,
+        contentType: 'application/json',
+        body: JSON.stringify({ statusCode: 401, error: 'Unauthorized', message: 'Access token expired' }),
+      });
+    });
+    await page.reload();
+    await page
+      .getByTestId('message')
+      .filter({ hasText: 'Order number is 1042' })
+      .waitFor({ timeout: 10_000 });
+    await page.getByTestId('contact-details').filter({ hasText: 'Dana Customer' }).waitFor();
+    expect(page.url()).toBe(`${web.url}/inbox/${conversationId}`);
+    expect(rejected.size).toBe(3);
+    // One refresh restoring the session after the reload, one for every 401 together: a second use of the
+    // same refresh cookie would have made the API end the session.
+    expect(refreshes).toBe(2);
+    await page.unrouteAll();
+  });
+
+  it('logs out back to the login page, and a reload stays signed out', async () => {
+    await page.getByTestId('logout').click();
+    await page.waitForURL(`${web.url}/login`);
+    await page.goto(`${web.url}/inbox`);
+    await page.waitForURL(`${web.url}/login`);
+  });
+
+  it('registers a workspace that waits for approval, and names a taken email', async () => {
+    await page.goto(`${web.url}/register`);
+    await page.getByLabel('Company').fill('Globex Corp');
+    await page.getByLabel('Your name').fill('Gail Owner');
+    await page.getByLabel('Email').fill('not-an-email');
+    await page.getByLabel('Password').fill('short');
+    await page.getByRole('button', { name: 'Create workspace' }).click();
+    await page.getByTestId('email-error').waitFor();
+    expect(await page.getByTestId('password-error').textContent()).toContain('at least 10 characters');
+
+    await page.getByLabel('Email').fill('Gail@Globex.example');
+    await page.getByLabel('Password').fill('Globex-pass-2026');
+    await page.getByRole('button', { name: 'Create workspace' }).click();
+    await page.getByTestId('waiting-for-approval').waitFor();
+    const rows = await ctx.database.unsafe.execute<{ status: string; email: string }>(
+      sql`select t.status, u.email from tenants t join users u on u.tenant_id = t.id where t.name = 'Globex Corp'`,
+    );
+    expect(rows.rows).toEqual([{ status: 'PENDING', email: 'gail@globex.example' }]);
+
+    await page.goto(`${web.url}/register`);
+    await page.getByLabel('Company').fill('Globex Again');
+    await page.getByLabel('Your name').fill('Gail Owner');
+    await page.getByLabel('Email').fill('gail@globex.example');
+    await page.getByLabel('Password').fill('Globex-pass-2026');
+    await page.getByRole('button', { name: 'Create workspace' }).click();
+    await expect
+      .poll(() => page.getByTestId('form-error').textContent())
+      .toBe('An account with this email already exists');
+  });
+});

@@ -1,0 +1,12 @@
+import type { TConversation } from '@orbitdesk/shared';
+
+const STYLES: Record<TConversation['status'], string> = {
+  open: 'bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300',
+  pending: 'bg-amber-100 text-amber-800 dark:bg-amber-950 dark:text-amber-300',
+  snoozed: 'bg-violet-100 text-violet-800 dark:bg-violet-950 dark:text-violet-300',
+  resolved: 'bg-slate-200 text-slate-700 dark:bg-slate-800 dark:text-slate-300',
+};
+
+export function StatusBadge({ status }: { status: TConversation['status'] }) {
+  return <span className={`rounded px-1.5 py-0.5 text-[11px] font-medium ${STYLES[status]}`}>{status}</span>;
+}

@@ -1,0 +1,94 @@
+import type { TConversation } from '@orbitdesk/shared';
+import { Link } from 'react-router';
+import { ApiError } from '../api/client';
+import { useLiveState } from '../realtime/live-store';
+import { compactSelectClass, ghostButton, primaryButton, secondaryButton } from '../ui/classes';
+import { fullTime } from '../ui/format';
+import { useUpdateConversation } from './mutations';
+import { useChannels, useContact, useUsers } from './queries';
+import { SnoozeControl } from './snooze-control';
+import { StatusBadge } from './status-badge';
+
+/** Who the conversation is with, and the actions on it: assign, change status, snooze. */
+export function ThreadHeader({ conversation: c, backTo }: { conversation: TConversation; backTo: string }) {
+  const contact = useContact(c.contactId);
+  const users = useUsers();
+  const channels = useChannels();
+  const online = useLiveState((s) => s.online);
+  const update = useUpdateConversation(c.id);
+  const channel = channels.data?.find((ch) => ch.id === c.channelId);
+  const name = contact.data?.name ?? contact.data?.phone ?? contact.data?.email ?? 'Unknown contact';
+  const error =
+    update.error instanceof ApiError ? update.error.message : update.error ? 'Could not save' : null;
+
+  return (
+    <header className="flex flex-wrap items-center gap-3 border-b border-slate-200 bg-white px-4 py-3 dark:border-slate-800 dark:bg-slate-900">
+      <Link to={backTo} className={`${ghostButton} md:hidden`} aria-label="Back to conversations">
+        ←
+      </Link>
+      <div className="min-w-48 flex-1">
+        <h2 className="truncate font-semibold" data-testid="thread-title">
+          {name}
+        </h2>
+        <p className="flex items-center gap-2 text-xs text-slate-500 dark:text-slate-400">
+          <span>#{c.number}</span>
+          {channel && <span>· {channel.name}</span>}
+          <StatusBadge status={c.status} />
+          {c.status === 'snoozed' && c.snoozedUntil && <span>until {fullTime(c.snoozedUntil)}</span>}
+        </p>
+      </div>
+      <label className="sr-only" htmlFor="assignee">
+        Assignee
+      </label>
+      <select
+        id="assignee"
+        className={`${compactSelectClass} max-w-48`}
+        value={c.assigneeId ?? ''}
+        disabled={update.isPending}
+        onChange={(e) => update.mutate({ assigneeId: e.target.value || null })}
+      >
+        <option value="">Unassigned</option>
+        {users.data
+          ?.filter((u) => u.isActive)
+          .map((u) => (
+            <option key={u.id} value={u.id}>
+              {online[u.id] ? '● ' : ''}
+              {u.name}
+            </option>
+          ))}
+      </select>
+      <label className="sr-only" htmlFor="status">
+        Status
+      </label>
+      <select
+        id="status"
+        className={compactSelectClass}
+        value={c.status === 'snoozed' ? '' : c.status}
+        disabled={update.isPending}
+        onChange={(e) => update.mutate({ status: e.target.value as 'open' | 'pending' | 'resolved' })}
+      >
+        {c.status === 'snoozed' && <option value="">Snoozed</option>}
+        <option value="open">Open</option>
+        <option value="pending">Pending</option>
+        <option value="resolved">Resolved</option>
+      </select>
+      <SnoozeControl
+        onSnooze={(until) => update.mutate({ status: 'snoozed', snoozedUntil: until.toISOString() })}
+      />
+      {c.status === 'resolved' ? (
+        <button type="button" className={secondaryButton} onClick={() => update.mutate({ status: 'open' })}>
+          Reopen
+        </button>
+      ) : (
+        <button type="button" className={primaryButton} onClick={() => update.mutate({ status: 'resolved' })}>
+          Resolve
+        </button>
+      )}
+      {error && (
+        <p role="alert" className="w-full text-xs text-red-600 dark:text-red-400">
+          {error}
+        </p>
+      )}
+    </header>
+  );
+}

@@ -1,0 +1,34 @@
+import type { ReactNode } from 'react';
+import { secondaryButton } from './classes';
+
+export function Spinner({ label = 'Loading' }: { label?: string }) {
+  return (
+    <span role="status" className="inline-flex items-center gap-2 text-sm text-slate-500 dark:text-slate-400">
+      <span className="size-4 animate-spin rounded-full border-2 border-slate-300 border-t-brand-600" />
+      {label}…
+    </span>
+  );
+}
+
+export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="flex flex-col items-center gap-1 p-8 text-center text-sm text-slate-500 dark:text-slate-400">
+      <p className="font-medium text-slate-700 dark:text-slate-200">{title}</p>
+      {children}
+    </div>
+  );
+}
+
+export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const message = error instanceof Error ? error.message : 'Something went wrong';
+  return (
+    <div role="alert" className="flex flex-col items-center gap-2 p-6 text-center text-sm">
+      <p className="text-red-600 dark:text-red-400">{message}</p>
+      {onRetry && (
+        <button type="button" className={secondaryButton} onClick={onRetry}>
+          Try again
+        </button>
+      )}
+    </div>
+  );
+}
