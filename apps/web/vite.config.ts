@@ -1,15 +1,14 @@
 import tailwindcss from '@tailwindcss/vite';
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
 // The dev server passes /api and /socket.io to the API, like server.mjs does in production, so the app always
 // talks to its own origin (the refresh cookie is SameSite=Strict and scoped to /api/v1/auth).
 const apiUrl = process.env.API_URL ?? 'http://localhost:3002';
 
-// JSX is compiled by Vite's own esbuild (automatic runtime). @vitejs/plugin-react 6 needs Vite 8 and this
-// package is on Vite 7; the plugin would only add Fast Refresh in development.
+// @vitejs/plugin-react 5 (6 needs Vite 8): the automatic JSX runtime and Fast Refresh in development.
 export default defineConfig({
-  plugins: [tailwindcss()],
-  esbuild: { jsx: 'automatic' },
+  plugins: [react(), tailwindcss()],
   server: {
     port: Number(process.env.WEB_PORT ?? 5173),
     proxy: {

@@ -19,6 +19,7 @@ import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { ChannelsModule } from './modules/channels/channels.module.js';
 import { ContactsModule } from './modules/contacts/contacts.module.js';
+import { FlowsModule } from './modules/flows/flows.module.js';
 import { ConversationsModule } from './modules/conversations/conversations.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { MessagesModule } from './modules/messages/messages.module.js';
@@ -72,6 +73,7 @@ export class AppModule {
         TeamsModule,
         NotificationsModule,
         WebhooksOutModule,
+        FlowsModule,
       ],
       providers: [
         // Order matters: the request context must exist before contracts are checked and handlers run.

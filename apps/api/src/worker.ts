@@ -20,6 +20,7 @@ import { ConversationWakeWorkerModule } from './modules/conversations/conversati
 import { OutboundProcessor } from './modules/messages/outbound.processor.js';
 import { OutboundWorkerModule } from './modules/messages/outbound-worker.module.js';
 import { EmailWorkerModule } from './modules/channels/email/email.module.js';
+import { FlowsWorkerModule } from './modules/flows/flows-worker.module.js';
 import { AssignmentWorkerModule } from './modules/conversations/assignment.module.js';
 import { WhatsAppQrWorkerModule } from './modules/channels/whatsapp-qr/whatsapp-qr.module.js';
 import { RealtimeRelayModule } from './modules/realtime/realtime.module.js';
@@ -60,6 +61,7 @@ export class WorkerModule {
         AssignmentWorkerModule,
         EmailWorkerModule,
         WhatsAppQrWorkerModule,
+        FlowsWorkerModule,
       ],
     };
   }
@@ -111,7 +113,7 @@ export async function startWorker(config: AppConfig): Promise<RunningWorker> {
 async function main(): Promise<void> {
   const worker = await startWorker(loadProcessConfig());
   const logger = new Logger('Worker');
-  logger.log('worker started: outbound, conversation-wake, webhooks, contact-import');
+  logger.log('worker started: outbound, conversation-wake, webhooks, contact-import, flow-run, flow-resume');
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

@@ -18,3 +18,6 @@ export * from './contracts/attachments.js';
 export * from './contracts/teams.js';
 export * from './contracts/notifications.js';
 export * from './contracts/webhooks.js';
+export * from './contracts/flow-nodes.js';
+export * from './contracts/flow-graph.js';
+export * from './contracts/flows.js';

@@ -27,6 +27,8 @@ const GLOBAL_INDEX_ALLOW_LIST = [
   // Provider webhooks find their inbox before any tenant is known (docs/tenancy.md).
   'channels_type_external_id_key',
   'channels_webhook_token_hash_key',
+  // Flow webhook triggers find their flow by the URL token before any tenant is known (docs/flows.md).
+  'flows_webhook_token_key',
 ];
 
 const RLS_TABLES = ['users', 'api_keys', 'audit_logs'] as const;

@@ -15,7 +15,8 @@ export interface DomainEventMap {
   /** An agent read the conversation; `lastInbound` is what the channel may report as read to the contact. */
   'conversation.read': { tenantId: string; conversation: TConversation; lastInbound: TMessage | null };
   'contact.created': { tenantId: string; contact: TContact };
-  'contact.updated': { tenantId: string; contact: TContact };
+  /** `addedTags`: tags this change added (flows' tag_added trigger); absent when the publisher does not know. */
+  'contact.updated': { tenantId: string; contact: TContact; addedTags?: string[] };
 }
 export type DomainEventName = keyof DomainEventMap;
 type Listener<K extends DomainEventName> = (payload: DomainEventMap[K]) => void | Promise<void>;

@@ -9,3 +9,4 @@ export * from './conversations.js';
 export * from './attachments.js';
 export * from './webhooks.js';
 export * from './notifications.js';
+export * from './flows.js';

@@ -7,6 +7,7 @@ export interface DashboardCounts {
   inboundToday: number;
   outboundToday: number;
   activeConversations: number;
+  activeFlows: number;
   volume: { date: string; inbound: number; outbound: number }[];
 }
 
@@ -19,6 +20,7 @@ export class AnalyticsRepository {
       inbound_today: number;
       outbound_today: number;
       active_conversations: number;
+      active_flows: number;
       volume: { date: string; inbound: number; outbound: number }[];
     }>(sql`
       with bounds as (select date_trunc('day', now() at time zone 'utc') at time zone 'utc' as today),
@@ -37,6 +39,7 @@ export class AnalyticsRepository {
         (select coalesce(sum(n), 0)::int from recent, bounds b where day = (b.today)::date and direction = 'in') as inbound_today,
         (select coalesce(sum(n), 0)::int from recent, bounds b where day = (b.today)::date and direction = 'out') as outbound_today,
         (select count(*)::int from conversations where status in ('open', 'pending')) as active_conversations,
+        (select count(*)::int from flows where status = 'ACTIVE') as active_flows,
         (select json_agg(json_build_object(
             'date', to_char(days.day, 'YYYY-MM-DD'),
             'inbound', coalesce((select n from recent r where r.day = days.day and r.direction = 'in'), 0),
@@ -49,6 +52,7 @@ export class AnalyticsRepository {
       inboundToday: row.inbound_today,
       outboundToday: row.outbound_today,
       activeConversations: row.active_conversations,
+      activeFlows: row.active_flows,
       volume: row.volume,
     };
   }

@@ -30,6 +30,7 @@ export class AnalyticsService {
       totalContacts: counts.totalContacts,
       messagesToday: { inbound: counts.inboundToday, outbound: counts.outboundToday },
       activeConversations: counts.activeConversations,
+      activeFlows: counts.activeFlows,
       volume7d: counts.volume,
       generatedAt: new Date().toISOString(),
     };

@@ -112,6 +112,7 @@ export class ContactsService {
   async update(id: string, input: TUpdateContactRequest): Promise<TContact> {
     const tenantId = requestContext.tenantId();
     const values = this.normalize(input);
+    let addedTags: string[] = [];
     const contact = await this.write(values, async (tx) => {
       const existing = await this.repo.findById(tx, id, { forUpdate: true });
       if (!existing) throw notFound('Contact');
@@ -122,6 +123,7 @@ export class ContactsService {
         isOnDncList: input.isOnDncList,
         avatarUrl: input.avatarUrl,
       });
+      addedTags = row!.tags.filter((tag) => !existing.tags.includes(tag));
       if (input.identities) {
         const identities = dedupeIdentities(input.identities);
         await this.assertIdentitiesFree(tx, identities, id);
@@ -135,7 +137,7 @@ export class ContactsService {
       });
       return this.toDto(tx, row!);
     });
-    this.events.publish('contact.updated', { tenantId, contact });
+    this.events.publish('contact.updated', { tenantId, contact, addedTags });
     return contact;
   }
 

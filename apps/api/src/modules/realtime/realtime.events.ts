@@ -1,4 +1,4 @@
-import type { TConversation, TMessage } from '@orbitdesk/shared';
+import type { TConversation, TFlowSessionEvent, TMessage } from '@orbitdesk/shared';
 
 export const CHAT_NAMESPACE = '/chat';
 export const SOCKET_PATH = '/socket.io';
@@ -51,6 +51,8 @@ export interface ServerToClientEvents {
   notification: (event: NotificationEvent) => void;
   presence: (event: PresenceEvent) => void;
   typing: (event: TypingEvent) => void;
+  /** A flow session ran a node, paused or ended (for the flow builder). */
+  'flow:session': (event: TFlowSessionEvent) => void;
 }
 
 /** Client payloads are untrusted: typed as unknown and parsed by the gateway. */

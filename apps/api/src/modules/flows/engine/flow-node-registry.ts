@@ -7,7 +7,8 @@ export class FlowNodeRegistry {
   private readonly handlers = new Map<string, NodeHandler>();
 
   register<D>(handler: NodeHandler<D>): void {
-    if (this.handlers.has(handler.type)) throw new Error(`two handlers registered for node type ${handler.type}`);
+    if (this.handlers.has(handler.type))
+      throw new Error(`two handlers registered for node type ${handler.type}`);
     this.handlers.set(handler.type, handler as unknown as NodeHandler);
   }
 

@@ -67,8 +67,11 @@ export type NodeResult =
       output?: unknown;
       vars?: Record<string, unknown>;
     }
-  /** Stop the session successfully (End, Human Handoff). */
-  | { kind: 'end'; output?: unknown; vars?: Record<string, unknown> }
+  /**
+   * Stop the session successfully (End, Human Handoff). `handedOff`: people took the conversation over, so
+   * message triggers leave it alone while it stays open.
+   */
+  | { kind: 'end'; output?: unknown; vars?: Record<string, unknown>; handedOff?: boolean }
   /** Stop the session with an error recorded in its log (a dependency not configured, an HTTP failure, ...). */
   | { kind: 'fail'; error: string; output?: unknown };
 
@@ -76,4 +79,12 @@ export interface NodeHandler<D = Record<string, unknown>> {
   /** The node type, as in the graph JSON and the shared node schemas (`send_message`, `http_request`, ...). */
   readonly type: string;
   execute(node: FlowNode<D>, ctx: FlowRunContext): Promise<NodeResult>;
+  /**
+   * Optional, for nodes that wait: what to do when the session resumes at this node (`reply`: the contact's next
+   * message arrived, now in ctx.message; `time`: a Delay's time came; `timeout`: a reply wait's time passed).
+   * Without it the run continues along the default port (reply, time) or the wait's `timeoutPort` (timeout).
+   */
+  resume?(node: FlowNode<D>, ctx: FlowRunContext, cause: ResumeCause): Promise<NodeResult>;
 }
+
+export type ResumeCause = 'reply' | 'time' | 'timeout';
