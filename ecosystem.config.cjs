@@ -51,5 +51,20 @@ module.exports = {
       kill_timeout: 30000,
       time: true,
     },
+    {
+      // The web app's built files, with /api and /socket.io passed to the API (one origin for the browser).
+      name: 'orbitdesk-web',
+      cwd: path.join(root, 'apps/web'),
+      script: 'server.mjs',
+      env: {
+        ...env,
+        WEB_PORT: env.WEB_PORT ?? '3000',
+        API_URL: env.API_URL ?? `http://127.0.0.1:${env.PORT ?? 3002}`,
+      },
+      exec_mode: 'fork',
+      instances: 1,
+      max_memory_restart: '300M',
+      time: true,
+    },
   ],
 };

@@ -31,6 +31,9 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 if ((!setup_only)) && port_in_use "$PORT"; then
   die "port $PORT is already in use (another scripts/up.sh or API running?). Stop it, or set PORT in .env."
 fi
+if ((!setup_only)) && port_in_use "${WEB_PORT:-3000}"; then
+  die "port ${WEB_PORT:-3000} is already in use (another scripts/up.sh or web app running?). Stop it, or set WEB_PORT in .env."
+fi
 
 log "installing dependencies (frozen lockfile)"
 pnpm_cmd install --frozen-lockfile
@@ -74,6 +77,7 @@ print_summary() {
   cat <<EOF
 
 OrbitDesk is running.
+  Web app      http://localhost:${WEB_PORT:-3000}
   API          $base/api/v1   (health: $base/api/v1/health)
   Widget       $base/widget.js
 EOF
@@ -114,11 +118,11 @@ fi
 # Each child gets its own session (setsid), so stopping it stops everything it started.
 pids=()
 start_child() {
-  local name="$1" script="$2" cmd
-  cmd="$(node -p "require('./apps/api/package.json').scripts['$script'] ?? ''")"
-  [[ -n $cmd ]] || die "apps/api/package.json has no '$script' script"
+  local name="$1" script="$2" app="${3:-api}" cmd
+  cmd="$(node -p "require('./apps/$app/package.json').scripts['$script'] ?? ''")"
+  [[ -n $cmd ]] || die "apps/$app/package.json has no '$script' script"
   log "starting $name: $cmd"
-  local dir="$REPO_ROOT/apps/api"
+  local dir="$REPO_ROOT/apps/$app"
   local path="$dir/node_modules/.bin:$REPO_ROOT/node_modules/.bin:$PATH"
   if command -v setsid >/dev/null; then
     (cd "$dir" && PATH="$path" exec setsid sh -c "exec $cmd") &
@@ -152,8 +156,10 @@ trap 'exit 143' TERM
 
 start_child api start
 api_pid="${pids[0]}"
-# Outbound sends, snooze wake-ups and webhooks out run in the worker.
+# Outbound sends, snooze wake-ups, webhooks out, flows, IMAP polling and linked WhatsApp devices run in the worker.
 start_child worker start:worker
+# The web app on WEB_PORT, passing /api and /socket.io to the API: one origin for the browser.
+WEB_PORT="${WEB_PORT:-3000}" API_URL="${API_URL:-http://127.0.0.1:$PORT}" start_child web start web
 
 # Node's fetch rather than curl: node is the one tool this script can count on.
 http_ok() {
