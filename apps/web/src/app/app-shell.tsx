@@ -8,6 +8,15 @@ import { initials } from '../ui/format';
 import { ThemeToggle } from '../ui/theme';
 import { Toasts } from './toasts';
 
+/** The top bar's pages; each page checks the role it needs itself. */
+const NAV = [
+  { to: '/inbox', label: 'Inbox' },
+  { to: '/dashboard', label: 'Dashboard' },
+  { to: '/contacts', label: 'Contacts' },
+  { to: '/flows', label: 'Flows' },
+  { to: '/settings', label: 'Settings' },
+];
+
 /** The signed-in frame: top bar, the page, live updates and notification toasts. */
 export function AppShell() {
   const me = useCurrentUser();
@@ -27,14 +36,17 @@ export function AppShell() {
           <span className="text-brand-600">●</span> OrbitDesk
         </span>
         <nav className="flex gap-1 text-sm">
-          <NavLink
-            to="/inbox"
-            className={({ isActive }) =>
-              `rounded-md px-3 py-1.5 ${isActive ? 'bg-brand-50 font-medium text-brand-700 dark:bg-slate-800 dark:text-brand-100' : 'text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800'}`
-            }
-          >
-            Inbox
-          </NavLink>
+          {NAV.map((item) => (
+            <NavLink
+              key={item.to}
+              to={item.to}
+              className={({ isActive }) =>
+                `rounded-md px-3 py-1.5 ${isActive ? 'bg-brand-50 font-medium text-brand-700 dark:bg-slate-800 dark:text-brand-100' : 'text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800'}`
+              }
+            >
+              {item.label}
+            </NavLink>
+          ))}
         </nav>
         <div className="ml-auto flex items-center gap-2">
           <span className="hidden text-sm text-slate-500 sm:inline dark:text-slate-400">

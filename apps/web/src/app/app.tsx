@@ -4,7 +4,13 @@ import { ApiError } from '../api/client';
 import { LoginPage } from '../auth/login-page';
 import { RegisterPage } from '../auth/register-page';
 import { RequireAuth } from '../auth/require-auth';
+import { ContactsPage } from '../contacts/contacts-page';
+import { DashboardPage } from '../dashboard/dashboard-page';
+import { FlowBuilderPage } from '../flows/flow-builder-page';
+import { FlowsPage } from '../flows/flows-page';
 import { InboxPage } from '../inbox/inbox-page';
+import { PlatformPage } from '../platform/platform-page';
+import { SettingsPage } from '../settings/settings-page';
 import { AppShell } from './app-shell';
 import { NotFoundPage } from './not-found';
 
@@ -35,6 +41,12 @@ export function App() {
             <Route index element={<Navigate to="/inbox" replace />} />
             <Route path="/inbox" element={<InboxPage />} />
             <Route path="/inbox/:conversationId" element={<InboxPage />} />
+            <Route path="/dashboard" element={<DashboardPage />} />
+            <Route path="/contacts/*" element={<ContactsPage />} />
+            <Route path="/flows" element={<FlowsPage />} />
+            <Route path="/flows/:flowId" element={<FlowBuilderPage />} />
+            <Route path="/settings/*" element={<SettingsPage />} />
+            <Route path="/platform/*" element={<PlatformPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>

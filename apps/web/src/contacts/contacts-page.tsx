@@ -1,0 +1,6 @@
+import { EmptyState } from '../ui/states';
+
+/** Contacts (being built). */
+export function ContactsPage() {
+  return <EmptyState title="Contacts" />;
+}

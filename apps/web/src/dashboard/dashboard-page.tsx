@@ -1,0 +1,6 @@
+import { EmptyState } from '../ui/states';
+
+/** Dashboard (being built). */
+export function DashboardPage() {
+  return <EmptyState title="Dashboard" />;
+}
