@@ -10,7 +10,7 @@ import {
   type ChannelTypeHandler,
 } from '../../src/modules/channels/channel-type.js';
 import { InboundChannelCache } from '../../src/modules/channels/inbound-channel-cache.js';
-import { makeTenantWithUser } from '../support/factories.js';
+import { login, makeTenantWithUser, makeUser } from '../support/factories.js';
 import { makeApiInbox } from '../support/inbox.js';
 import { http, startTestApp, type TestContext } from '../support/test-app.js';
 
@@ -212,6 +212,24 @@ describe('channel accounts (type registry)', () => {
     expect(test.body.ok).toBe(true);
     const other = await http(ctx.app, 'POST', `/api/v1/channels/${inbox.id}/test`, { token: B.token });
     expect(other.status).toBe(404);
+  });
+
+  it('every user of the workspace lists the inboxes by name and type, without config or secrets', async () => {
+    const agent = await makeUser(ctx.database, A.tenant.id, { role: 'AGENT' });
+    const { token } = await login(ctx.app, agent.email);
+    const inbox = await makeApiInbox(ctx.app, A.token, { name: 'Listed inbox' });
+    const res = await http(ctx.app, 'GET', '/api/v1/inboxes', { token });
+    expect(res.status).toBe(200);
+    expect(res.body.items).toContainEqual({
+      id: inbox.id,
+      type: 'api',
+      name: 'Listed inbox',
+      isActive: true,
+    });
+    expect(JSON.stringify(res.body)).not.toMatch(/callbackUrl|credentials|secret/);
+    expect((await http(ctx.app, 'GET', '/api/v1/channels', { token })).status).toBe(403);
+    const other = await http(ctx.app, 'GET', '/api/v1/inboxes', { token: B.token });
+    expect(other.body.items.map((i: { id: string }) => i.id)).not.toContain(inbox.id);
   });
 
   describe('pipeline threading and echoes', () => {

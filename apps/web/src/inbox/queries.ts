@@ -1,13 +1,13 @@
 import { useInfiniteQuery, useQuery, type InfiniteData } from '@tanstack/react-query';
 import type {
-  TChannelList,
+  TInboxSummaryList,
   TContact,
   TConversation,
   TConversationPage,
   TMessagePage,
   TUserPage,
 } from '@orbitdesk/shared';
-import { api, ApiError } from '../api/client';
+import { api } from '../api/client';
 import { listQuery, type InboxFilters } from './filters';
 
 export const keys = {
@@ -75,21 +75,11 @@ export function useUsers() {
   });
 }
 
-/**
- * The inboxes. Listing them is an ADMIN route, so for other roles this resolves to null and the app goes
- * without inbox names, the inbox filter and the service-window banner.
- */
+/** The workspace's inboxes (id, type, name) for every user: the inbox filter, labels and the service window. */
 export function useChannels() {
   return useQuery({
     queryKey: keys.channels,
-    queryFn: async ({ signal }) => {
-      try {
-        return (await api<TChannelList>('/channels', { signal })).items;
-      } catch (err) {
-        if (err instanceof ApiError && err.status === 403) return null;
-        throw err;
-      }
-    },
+    queryFn: async ({ signal }) => (await api<TInboxSummaryList>('/inboxes', { signal })).items,
     staleTime: 5 * 60_000,
   });
 }

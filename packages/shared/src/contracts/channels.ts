@@ -94,6 +94,16 @@ export const ZChannelTestResult = z.object({
 });
 export type TChannelTestResult = z.infer<typeof ZChannelTestResult>;
 
+/** What every user may know of an inbox (names and types for the inbox list); no config, no secrets. */
+export const ZInboxSummary = z.object({
+  id: z.uuid(),
+  type: z.enum(CHANNEL_TYPES),
+  name: z.string(),
+  isActive: z.boolean(),
+});
+export const ZInboxSummaryList = z.object({ items: z.array(ZInboxSummary) });
+export type TInboxSummaryList = z.infer<typeof ZInboxSummaryList>;
+
 /** The agents of an inbox: round-robin assignment picks among them. */
 export const ZChannelMembers = z.object({ userIds: z.array(z.uuid()) });
 export type TChannelMembers = z.infer<typeof ZChannelMembers>;

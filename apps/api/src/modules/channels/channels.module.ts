@@ -4,6 +4,7 @@ import { UsersModule } from '../users/users.module.js';
 import { ApiChannelModule } from './api/api-channel.module.js';
 import { ChannelCoreModule } from './channel-core.module.js';
 import { ChannelsController } from './channels.controller.js';
+import { InboxesController } from './inboxes.controller.js';
 import { ChannelsService } from './channels.service.js';
 import { EmailChannelModule } from './email/email.module.js';
 import { LiveChatChannelModule } from './live-chat/live-chat.module.js';
@@ -28,7 +29,7 @@ import { WhatsAppQrChannelModule } from './whatsapp-qr/whatsapp-qr.module.js';
     LiveChatChannelModule,
     WhatsAppQrChannelModule,
   ],
-  controllers: [ChannelsController],
+  controllers: [ChannelsController, InboxesController],
   providers: [ChannelsService],
 })
 export class ChannelsModule {}
