@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorker, type RunningWorker } from '../../src/worker.js';
 import { eventually } from '../support/eventually.js';
 import { makeTenantWithUser } from '../support/factories.js';
+import { makeApiInbox } from '../support/inbox.js';
 import { http, startTestApp, type TestContext } from '../support/test-app.js';
 import { edge, node } from './graphs.js';
 
@@ -200,5 +201,77 @@ describe('flows: webhook trigger', () => {
     expect(res.statusCode).toBe(413);
     await new Promise((r) => setTimeout(r, 300));
     expect(await sessions(flow.id)).toHaveLength(0);
+  });
+
+  it('a webhook run bound to a contact by the request sends to them on the inbox, and reuses them next time', async () => {
+    const admin = await makeTenantWithUser(ctx.app, ctx.database, 'ADMIN');
+    const inbox = await makeApiInbox(ctx.app, admin.token);
+    const created = await http<TFlow>(ctx.app, 'POST', '/api/v1/flows', {
+      token: admin.token,
+      body: {
+        name: 'Order update',
+        trigger: {
+          type: 'webhook',
+          settings: {
+            contact: {
+              inboxId: inbox.id,
+              identifier: '{{webhook.body.customer.id}}',
+              name: '{{webhook.body.customer.name}}',
+            },
+          },
+        },
+        graph: {
+          nodes: [
+            node('start', 'trigger'),
+            node('tell', 'send_message', {
+              messageType: 'text',
+              text: 'Hi {{contact.name}}, order {{webhook.body.order}} has shipped',
+            }),
+            node('done', 'end'),
+          ],
+          edges: [edge('start', 'tell'), edge('tell', 'done')],
+        },
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const flow = (
+      await http<TFlow>(ctx.app, 'POST', `/api/v1/flows/${created.body.id}/publish`, { token: admin.token })
+    ).body;
+    const call = (order: string) =>
+      post(tokenOf(flow), JSON.stringify({ order, customer: { id: 'cust-42', name: 'Dana' } }));
+    expect((await call('A-1')).statusCode).toBe(200);
+    const sent = async () =>
+      (
+        await ctx.database.unsafe.execute<{
+          text: string;
+          conversation_id: string;
+          identifier: string;
+          name: string;
+        }>(
+          sql`select m.content->>'text' as text, m.conversation_id, i.identifier, c.name
+              from messages m join conversations v on v.id = m.conversation_id
+              join contacts c on c.id = v.contact_id join contact_identities i on i.contact_id = c.id
+              where m.channel_id = ${inbox.id} and m.direction = 'out' order by m.created_at`,
+        )
+      ).rows;
+    const [first] = await eventually(async () => {
+      const rows = await sent();
+      expect(rows).toHaveLength(1);
+      return rows;
+    });
+    expect(first).toMatchObject({
+      text: 'Hi Dana, order A-1 has shipped',
+      identifier: 'cust-42',
+      name: 'Dana',
+    });
+    expect((await call('A-2')).statusCode).toBe(200);
+    const rows = await eventually(async () => {
+      const r = await sent();
+      expect(r).toHaveLength(2);
+      return r;
+    });
+    // The same contact and conversation: the address found them.
+    expect(rows[1]!.conversation_id).toBe(first!.conversation_id);
+    expect(rows[1]!.text).toBe('Hi Dana, order A-2 has shipped');
   });
 });

@@ -49,7 +49,25 @@ export const ZFlowTrigger = z.discriminatedUnion('type', [
   }),
   z.strictObject({ type: z.literal('manual'), settings: z.strictObject({}).default({}) }),
   /** POST /api/v1/webhooks/{token}; the token is made when the trigger becomes a webhook. */
-  z.strictObject({ type: z.literal('webhook'), settings: z.strictObject({}).default({}) }),
+  z.strictObject({
+    type: z.literal('webhook'),
+    settings: z
+      .strictObject({
+        /**
+         * Who the run is for: the contact with this address on the inbox (created when new), and their latest
+         * conversation there (opened when none), so Send Message and the other contact nodes work in webhook
+         * runs. `identifier` (and `name`) are templates over the request: `{{webhook.body.phone}}`.
+         */
+        contact: z
+          .strictObject({
+            inboxId: z.uuid(),
+            identifier: z.string().trim().min(1).max(512),
+            name: z.string().trim().max(512).optional(),
+          })
+          .optional(),
+      })
+      .default({}),
+  }),
 ]);
 export type TFlowTrigger = z.infer<typeof ZFlowTrigger>;
 

@@ -1,14 +1,40 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { FlowTriggerType } from '@orbitdesk/shared';
-import { Database } from '../../../db/database.js';
+import { z } from 'zod';
+import { Database, type TenantTx } from '../../../db/database.js';
 import { FlowContextRepository } from '../engine/flow-context.repository.js';
 import { FlowExecutorService } from '../engine/flow-executor.service.js';
+import type { FlowRunContext, FlowWebhookInput } from '../engine/node-handler.js';
+import { renderTemplate } from '../nodes/template.js';
 import { FlowSessionsRepository } from '../flow-sessions.repository.js';
 import { FlowsRepository, type FlowRow } from '../flows.repository.js';
 import type { FlowRunJobData } from '../queue/flow-queues.js';
 import { flowsForAddedTags, pickMessageFlow } from './flow-trigger-matcher.js';
 
 type JobOf<K extends FlowRunJobData['kind']> = Extract<FlowRunJobData, { kind: K }>;
+
+const ZWebhookContactBinding = z.object({
+  inboxId: z.uuid(),
+  identifier: z.string().min(1),
+  name: z.string().optional(),
+});
+
+/** The template scope of a webhook request before any session exists: only {{webhook.…}} resolves. */
+function requestScope(tenantId: string, flowId: string, webhook: FlowWebhookInput): FlowRunContext {
+  return {
+    tenantId,
+    flowId,
+    versionId: '',
+    sessionId: '',
+    contact: null,
+    conversationId: null,
+    message: null,
+    webhook,
+    vars: {},
+    testMode: false,
+    signal: new AbortController().signal,
+  };
+}
 
 /** The worker's side of `flow-run`: decides which sessions an event resumes or starts, and runs them. */
 @Injectable()
@@ -83,11 +109,19 @@ export class FlowTriggerService {
 
   /** Manual and webhook starts: the flow must still be ACTIVE and published when the job runs. */
   private async onStart(job: JobOf<'start'>): Promise<void> {
-    const { tenantId, contactId } = job;
-    const found = await this.db.tenantTransaction(tenantId, async (tx) => ({
-      flow: await this.flows.findById(tx, job.flowId),
-      conversationId: contactId ? await this.context.latestConversationId(tx, contactId) : null,
-    }));
+    const { tenantId } = job;
+    const found = await this.db.tenantTransaction(tenantId, async (tx) => {
+      const flow = await this.flows.findById(tx, job.flowId);
+      if (job.contactId)
+        return {
+          flow,
+          contactId: job.contactId,
+          conversationId: await this.context.latestConversationId(tx, job.contactId),
+        };
+      const bound =
+        flow && job.webhook ? await this.bindWebhookContact(tx, tenantId, flow, job.webhook) : undefined;
+      return { flow, contactId: bound?.contactId ?? null, conversationId: bound?.conversationId ?? null };
+    });
     if (found.flow?.status !== 'ACTIVE' || !found.flow.publishedVersionId) {
       this.logger.warn(`flow ${job.flowId} is not active any more; start dropped`);
       return;
@@ -96,12 +130,33 @@ export class FlowTriggerService {
       tenantId,
       flowId: found.flow.id,
       versionId: found.flow.publishedVersionId,
-      contactId,
+      contactId: found.contactId,
       conversationId: found.conversationId,
       message: null,
       webhook: job.webhook,
     });
-    if (!session) this.logger.log(`flow ${job.flowId}: contact ${contactId} already has a live session`);
+    if (!session)
+      this.logger.log(`flow ${job.flowId}: contact ${found.contactId} already has a live session`);
+  }
+
+  /**
+   * A webhook trigger may name who the run is for (`settings.contact`): the address is rendered from the request
+   * and the contact and conversation are found or made on that inbox. Without it, or when the address renders
+   * empty, the run has no contact (nodes that message one then fail with that reason).
+   */
+  private async bindWebhookContact(tx: TenantTx, tenantId: string, flow: FlowRow, webhook: FlowWebhookInput) {
+    const parsed = ZWebhookContactBinding.safeParse(flow.triggerSettings.contact);
+    if (!parsed.success) return undefined;
+    const scope = requestScope(tenantId, flow.id, webhook);
+    const identifier = renderTemplate(parsed.data.identifier, scope).trim().slice(0, 256);
+    if (!identifier) {
+      this.logger.warn(
+        `flow ${flow.id}: the webhook's contact address rendered empty; running without a contact`,
+      );
+      return undefined;
+    }
+    const name = parsed.data.name ? renderTemplate(parsed.data.name, scope).trim().slice(0, 256) : undefined;
+    return this.context.bindContact(tx, tenantId, parsed.data.inboxId, identifier, name);
   }
 
   private async startAll(tenantId: string, contactId: string, flows: FlowRow[]): Promise<void> {
