@@ -2,11 +2,9 @@
 // Webhook-triggered flow benchmark: POST /api/v1/webhooks/:token → (flow-run job) → the worker walks
 // trigger → condition on {{webhook.body.x}} → set variable → send_message. See bench/README.md.
 //
-// A webhook run has no contact and no conversation (docs/flows.md), so its send_message cannot send: the engine
-// ends the session `failed` with "this run has no conversation to send to". Row A is therefore measured from the
-// POST to the end of the session (flow_sessions.ended_at, stamped by the worker), every session checked for
-// exactly that outcome. Row B runs the same nodes from a manual start for a real contact of an api inbox
-// (POST /flows/:id/trigger), where send_message does send: measured to the outbound BullMQ job being added.
+// The webhook trigger binds each run to a contact from the request (trigger.settings.contact: the api inbox and
+// `flow-contact-{{webhook.body.i}}`), so send_message sends: row A is measured from the POST to the outbound BullMQ
+// job being added, like row B, which runs the same nodes from a manual start (POST /flows/:id/trigger).
 // The reference (bench/lib/flow-ref-server.mjs) does the flow's work in bare node:http: parse, condition,
 // variable, INSERT a queued message row, add a BullMQ job; latency to its answer.
 import { performance } from 'node:perf_hooks';
@@ -178,6 +176,14 @@ try {
   );
   const contactIds = contactRows.map((r) => r.id);
   if (contactIds.length < N) throw new Error(`expected ${N} contacts, found ${contactIds.length}`);
+  // Webhook request i is bound to the contact whose address is flow-contact-i (the trigger's contact setting).
+  const { rows: addressRows } = await owner.query(
+    `select contact_id, identifier from contact_identities where tenant_id = $1 and identifier like 'flow-contact-%'`,
+    [tenant.id],
+  );
+  const hookIndex = new Map(
+    addressRows.map((r) => [r.contact_id, Number(r.identifier.slice('flow-contact-'.length))]),
+  );
 
   async function createFlow(name, trigger, graph) {
     const created = await setup.request('POST', '/api/v1/flows', {
@@ -197,7 +203,10 @@ try {
   }
   const hookFlow = await createFlow(
     'Bench webhook flow',
-    { type: 'webhook', settings: {} },
+    {
+      type: 'webhook',
+      settings: { contact: { inboxId: inbox.body.id, identifier: 'flow-contact-{{webhook.body.i}}' } },
+    },
     flowGraph(
       '{{webhook.body.x}}',
       'order {{webhook.body.id}}',
@@ -270,14 +279,14 @@ try {
           body: { id: `${runId}-${i}`, x: 42, conversationId: randomUUID() },
         });
       if (kind === 'hook')
-        return client.request('POST', hookPath, { body: { run: runId, id: `${runId}-${i}`, x: 42 } });
+        return client.request('POST', hookPath, { body: { run: runId, id: `${runId}-${i}`, i, x: 42 } });
       return client.request('POST', `/api/v1/flows/${manualFlow.id}/trigger`, {
         headers: auth,
         body: { contactId: contactIds[i] },
       });
     };
     const added = new Map(); // message id → epoch ms of the 'added' event
-    if (kind === 'manual') onAdded = (jobId, t) => added.set(jobId, t);
+    if (kind !== 'ref') onAdded = (jobId, t) => added.set(jobId, t);
     let errors = 0;
     let lostRuns = 0;
     runCredits = 0;
@@ -316,27 +325,7 @@ try {
     const sent = next;
     const outcomes = {};
     // The completion signals of the worker's side, read once the load is over (nothing polls during it).
-    if (kind === 'hook') {
-      const end = now() + GRACE_MS;
-      let rows = [];
-      for (;;) {
-        ({ rows } = await owner.query(
-          `select context->'webhook'->'body'->>'id' as id, status, error,
-                  extract(epoch from ended_at) * 1000 as ended
-             from flow_sessions where flow_id = $1 and context->'webhook'->'body'->>'run' = $2
-              and ended_at is not null`,
-          [hookFlow.id, runId],
-        ));
-        if (rows.length >= sent - errors || now() > end) break;
-        await sleep(50);
-      }
-      const prefix = `${runId}-`;
-      for (const r of rows) {
-        doneAt[Number(r.id.slice(prefix.length))] = Number(r.ended);
-        const key = `${r.status}${r.error ? `: ${r.error}` : ''}`;
-        outcomes[key] = (outcomes[key] ?? 0) + 1;
-      }
-    } else if (kind === 'manual') {
+    if (kind !== 'ref') {
       const end = now() + GRACE_MS;
       while (added.size < sent - errors && now() < end) await sleep(50);
       onAdded = null;
@@ -345,8 +334,11 @@ try {
           where m.id = any($1::uuid[])`,
         [[...added.keys()]],
       );
-      const index = new Map(contactIds.slice(0, n).map((id, i) => [id, i]));
-      for (const r of rows) doneAt[index.get(r.contact_id)] = added.get(r.id);
+      const index = kind === 'hook' ? hookIndex : new Map(contactIds.slice(0, n).map((id, i) => [id, i]));
+      for (const r of rows) {
+        const i = index.get(r.contact_id);
+        if (i !== undefined && i < n) doneAt[i] = added.get(r.id);
+      }
       outcomes['outbound job added'] = rows.length;
     }
     const cpu1 = cpuSample();
@@ -408,7 +400,7 @@ try {
   // ---- report ----
   const NAME = {
     ref: 'reference: http + condition + INSERT + BullMQ add',
-    hook: 'A webhook flow (POST → session ended)',
+    hook: 'A webhook flow + send (POST → outbound job added)',
     manual: 'B manual flow + send (POST → outbound job added)',
   };
   const rows = results.flatMap(({ c, ref: r, hook: h, manual: m }) =>
