@@ -12,6 +12,8 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly issues: FieldIssue[] = [],
+    /** The answer's `details` as sent, for errors that carry more than field issues (a graph's problems). */
+    readonly details: unknown = undefined,
   ) {
     super(message);
   }
@@ -36,7 +38,7 @@ async function toError(res: Response): Promise<ApiError> {
   const message = typeof body?.message === 'string' ? body.message : `Request failed (${res.status})`;
   const rawIssues = body?.details?.issues;
   const issues = Array.isArray(rawIssues) ? rawIssues.filter(isIssue) : [];
-  return new ApiError(res.status, message, issues);
+  return new ApiError(res.status, message, issues, body?.details);
 }
 
 export interface RequestOptions {
