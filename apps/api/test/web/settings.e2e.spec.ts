@@ -6,7 +6,7 @@ import { eventually } from '../support/eventually.js';
 import { DEFAULT_PASSWORD, makeTenant, makeUser } from '../support/factories.js';
 import { inbound, textFrom } from '../support/inbox.js';
 import { listen } from '../support/sockets.js';
-import { startTestApp, type TestContext } from '../support/test-app.js';
+import { http, startTestApp, type TestContext } from '../support/test-app.js';
 import { launchChromium } from '../support/widget-browser.js';
 import { assertWebBuilt } from './web-browser.js';
 
@@ -237,6 +237,28 @@ describe('web app settings in Chromium', () => {
     await page.getByRole('button', { name: 'Invite', exact: true }).click();
     const link = (await page.getByRole('alert').locator('code').textContent()) ?? '';
     expect(link).toMatch(/\/accept-invite\?token=/);
+    // The invited user follows the link (WEB_URL's origin swapped for this test's web server), sets a password
+    // and logs in with it.
+    const invited = await browser.newContext();
+    try {
+      const invitee = await invited.newPage();
+      invitee.setDefaultTimeout(10_000);
+      await invitee.goto(`${web.url}/accept-invite${new URL(link).search}`);
+      await invitee.getByLabel('Choose a password').fill('Cleo-new-password-1');
+      await invitee.getByRole('button', { name: 'Set password' }).click();
+      await invitee.getByTestId('invite-accepted').waitFor();
+      const login = await http(ctx.app, 'POST', '/api/v1/auth/login', {
+        body: { email: 'cleo@acme.test', password: 'Cleo-new-password-1' },
+      });
+      expect(login.status).toBe(200);
+      // A link works once.
+      await invitee.goto(`${web.url}/accept-invite${new URL(link).search}`);
+      await invitee.getByLabel('Choose a password').fill('Cleo-other-password-2');
+      await invitee.getByRole('button', { name: 'Set password' }).click();
+      await invitee.getByTestId('form-error').waitFor();
+    } finally {
+      await invited.close();
+    }
     const row = page.getByTestId('user-row').filter({ hasText: 'Cleo Manager' });
     await expect.poll(() => row.textContent()).toContain('Invited');
 

@@ -1,6 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { ApiError } from '../api/client';
+import { AcceptInvitePage } from '../auth/accept-invite-page';
 import { LoginPage } from '../auth/login-page';
 import { RegisterPage } from '../auth/register-page';
 import { RequireAuth } from '../auth/require-auth';
@@ -31,6 +32,7 @@ export function App() {
         <Routes>
           <Route path="/login" element={<LoginPage />} />
           <Route path="/register" element={<RegisterPage />} />
+          <Route path="/accept-invite" element={<AcceptInvitePage />} />
           <Route
             element={
               <RequireAuth>
