@@ -1,19 +1,33 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { ApiError } from '../api/client';
 import { AcceptInvitePage } from '../auth/accept-invite-page';
 import { LoginPage } from '../auth/login-page';
 import { RegisterPage } from '../auth/register-page';
 import { RequireAuth } from '../auth/require-auth';
-import { ContactsPage } from '../contacts/contacts-page';
-import { DashboardPage } from '../dashboard/dashboard-page';
-import { FlowBuilderPage } from '../flows/flow-builder-page';
-import { FlowsPage } from '../flows/flows-page';
 import { InboxPage } from '../inbox/inbox-page';
-import { PlatformPage } from '../platform/platform-page';
-import { SettingsPage } from '../settings/settings-page';
+import { Spinner } from '../ui/states';
 import { AppShell } from './app-shell';
 import { NotFoundPage } from './not-found';
+
+// Every page but the inbox is loaded when first opened: the charts and the flow editor are large.
+const ContactsPage = lazy(() =>
+  import('../contacts/contacts-page').then((m) => ({ default: m.ContactsPage })),
+);
+const DashboardPage = lazy(() =>
+  import('../dashboard/dashboard-page').then((m) => ({ default: m.DashboardPage })),
+);
+const FlowsPage = lazy(() => import('../flows/flows-page').then((m) => ({ default: m.FlowsPage })));
+const FlowBuilderPage = lazy(() =>
+  import('../flows/flow-builder-page').then((m) => ({ default: m.FlowBuilderPage })),
+);
+const PlatformPage = lazy(() =>
+  import('../platform/platform-page').then((m) => ({ default: m.PlatformPage })),
+);
+const SettingsPage = lazy(() =>
+  import('../settings/settings-page').then((m) => ({ default: m.SettingsPage })),
+);
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -29,29 +43,31 @@ export function App() {
   return (
     <QueryClientProvider client={queryClient}>
       <BrowserRouter>
-        <Routes>
-          <Route path="/login" element={<LoginPage />} />
-          <Route path="/register" element={<RegisterPage />} />
-          <Route path="/accept-invite" element={<AcceptInvitePage />} />
-          <Route
-            element={
-              <RequireAuth>
-                <AppShell />
-              </RequireAuth>
-            }
-          >
-            <Route index element={<Navigate to="/inbox" replace />} />
-            <Route path="/inbox" element={<InboxPage />} />
-            <Route path="/inbox/:conversationId" element={<InboxPage />} />
-            <Route path="/dashboard" element={<DashboardPage />} />
-            <Route path="/contacts/*" element={<ContactsPage />} />
-            <Route path="/flows" element={<FlowsPage />} />
-            <Route path="/flows/:flowId" element={<FlowBuilderPage />} />
-            <Route path="/settings/*" element={<SettingsPage />} />
-            <Route path="/platform/*" element={<PlatformPage />} />
-            <Route path="*" element={<NotFoundPage />} />
-          </Route>
-        </Routes>
+        <Suspense fallback={<Spinner />}>
+          <Routes>
+            <Route path="/login" element={<LoginPage />} />
+            <Route path="/register" element={<RegisterPage />} />
+            <Route path="/accept-invite" element={<AcceptInvitePage />} />
+            <Route
+              element={
+                <RequireAuth>
+                  <AppShell />
+                </RequireAuth>
+              }
+            >
+              <Route index element={<Navigate to="/inbox" replace />} />
+              <Route path="/inbox" element={<InboxPage />} />
+              <Route path="/inbox/:conversationId" element={<InboxPage />} />
+              <Route path="/dashboard" element={<DashboardPage />} />
+              <Route path="/contacts/*" element={<ContactsPage />} />
+              <Route path="/flows" element={<FlowsPage />} />
+              <Route path="/flows/:flowId" element={<FlowBuilderPage />} />
+              <Route path="/settings/*" element={<SettingsPage />} />
+              <Route path="/platform/*" element={<PlatformPage />} />
+              <Route path="*" element={<NotFoundPage />} />
+            </Route>
+          </Routes>
+        </Suspense>
       </BrowserRouter>
     </QueryClientProvider>
   );

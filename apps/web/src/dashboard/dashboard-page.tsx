@@ -1,6 +1,96 @@
-import { EmptyState } from '../ui/states';
+import { roleAtLeast, type TDashboardResponse } from '@orbitdesk/shared';
+import { useQuery } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
+import { api } from '../api/client';
+import { useCurrentUser } from '../auth/use-session';
+import { cardClass } from '../ui/classes';
+import { fullTime } from '../ui/format';
+import { EmptyState, ErrorState, Spinner } from '../ui/states';
+import { KpiCard } from './kpi-card';
 
-/** Dashboard (being built). */
+// ApexCharts is large and only this page draws with it: it loads when the dashboard is opened.
+const VolumeChart = lazy(() => import('./volume-chart').then((m) => ({ default: m.VolumeChart })));
+
+function useDashboard(enabled: boolean) {
+  return useQuery({
+    queryKey: ['dashboard'],
+    queryFn: ({ signal }) => api<TDashboardResponse>('/analytics/dashboard', { signal }),
+    enabled,
+    // The API caches the numbers for five minutes; asking more often would show the same ones.
+    staleTime: 60_000,
+  });
+}
+
+/** The workspace at a glance: KPI cards and the week's message volume. Managers and admins only. */
 export function DashboardPage() {
-  return <EmptyState title="Dashboard" />;
+  const me = useCurrentUser();
+  const allowed = me.role !== 'SUPERADMIN' && roleAtLeast(me.role, 'MANAGER');
+  const dashboard = useDashboard(allowed);
+
+  if (!allowed) {
+    return (
+      <div data-testid="not-allowed">
+        <EmptyState title="Not allowed">
+          The dashboard is for a workspace&apos;s managers and admins.
+        </EmptyState>
+      </div>
+    );
+  }
+  if (dashboard.isPending) {
+    return (
+      <div className="p-6 text-center">
+        <Spinner label="Loading the dashboard" />
+      </div>
+    );
+  }
+  if (dashboard.isError)
+    return <ErrorState error={dashboard.error} onRetry={() => void dashboard.refetch()} />;
+
+  const d = dashboard.data;
+  const weekTotal = d.volume7d.reduce((sum, day) => sum + day.inbound + day.outbound, 0);
+  return (
+    <div className="h-full overflow-y-auto p-4 sm:p-6">
+      <div className="mx-auto flex max-w-6xl flex-col gap-4">
+        <div className="flex items-baseline justify-between">
+          <h1 className="text-lg font-semibold">Dashboard</h1>
+          <span className="text-xs text-slate-500 dark:text-slate-400">
+            Updated {fullTime(d.generatedAt)}
+          </span>
+        </div>
+        <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-5">
+          <KpiCard testId="kpi-contacts" label="Contacts" value={d.totalContacts} />
+          <KpiCard
+            testId="kpi-inbound-today"
+            label="Received today"
+            value={d.messagesToday.inbound}
+            hint="UTC day"
+          />
+          <KpiCard
+            testId="kpi-outbound-today"
+            label="Sent today"
+            value={d.messagesToday.outbound}
+            hint="UTC day"
+          />
+          <KpiCard
+            testId="kpi-active-conversations"
+            label="Active conversations"
+            value={d.activeConversations}
+            hint="Open or pending"
+          />
+          <KpiCard testId="kpi-active-flows" label="Active flows" value={d.activeFlows} />
+        </div>
+        <section className={`${cardClass} p-4`}>
+          <h2 className="mb-2 text-sm font-medium">
+            Messages, last 7 days
+            {weekTotal === 0 && (
+              <span className="ml-2 font-normal text-slate-500 dark:text-slate-400">none yet</span>
+            )}
+          </h2>
+          <Suspense fallback={<Spinner label="Drawing the chart" />}>
+            <VolumeChart volume={d.volume7d} />
+          </Suspense>
+        </section>
+      </div>
+    </div>
+  );
 }
