@@ -65,6 +65,14 @@ export async function startWebServer(options = {}) {
     return reply.header('cache-control', 'no-cache').sendFile('index.html');
   });
 
+  // Proxied websockets are upgraded connections the HTTP server no longer tracks: close() ends them itself, so
+  // stopping the server never waits on a browser tab (and the API behind it sees the socket go).
+  const upgraded = new Set();
+  app.server.on('upgrade', (_request, socket) => {
+    upgraded.add(socket);
+    socket.on('close', () => upgraded.delete(socket));
+  });
+
   const port = options.port ?? 3000;
   const host = options.host ?? '0.0.0.0';
   await app.listen({ port, host });
@@ -72,7 +80,10 @@ export async function startWebServer(options = {}) {
   const boundPort = typeof address === 'object' && address ? address.port : port;
   return {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${boundPort}`,
-    close: () => app.close(),
+    close: () => {
+      for (const socket of upgraded) socket.destroy();
+      return app.close();
+    },
   };
 }
 

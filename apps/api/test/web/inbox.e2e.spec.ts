@@ -188,7 +188,7 @@ describe('web app inbox in Chromium', () => {
       await route.continue();
     });
     // Each path the page asks for as it mounts answers 401 once, as it would for an access token that expired.
-    await page.route(/\/api\/v1\/(conversations|channels)(\/[0-9a-f-]{36})?(\?|$)/, async (route) => {
+    await page.route(/\/api\/v1\/(conversations|inboxes)(\/[0-9a-f-]{36})?(\?|$)/, async (route) => {
       const path = new URL(route.request().url()).pathname;
       if (rejected.has(path)) return route.continue();
       rejected.add(path);

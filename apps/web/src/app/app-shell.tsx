@@ -8,14 +8,15 @@ import { initials } from '../ui/format';
 import { ThemeToggle } from '../ui/theme';
 import { Toasts } from './toasts';
 
-/** The top bar's pages; each page checks the role it needs itself. */
-const NAV = [
+/** The top bar's pages; each page checks the role it needs itself. A superadmin has only the platform panel. */
+const WORKSPACE_NAV = [
   { to: '/inbox', label: 'Inbox' },
   { to: '/dashboard', label: 'Dashboard' },
   { to: '/contacts', label: 'Contacts' },
   { to: '/flows', label: 'Flows' },
   { to: '/settings', label: 'Settings' },
 ];
+const PLATFORM_NAV = [{ to: '/platform', label: 'Platform' }];
 
 /** The signed-in frame: top bar, the page, live updates and notification toasts. */
 export function AppShell() {
@@ -36,7 +37,7 @@ export function AppShell() {
           <span className="text-brand-600">●</span> OrbitDesk
         </span>
         <nav className="flex gap-1 text-sm">
-          {NAV.map((item) => (
+          {(me.role === 'SUPERADMIN' ? PLATFORM_NAV : WORKSPACE_NAV).map((item) => (
             <NavLink
               key={item.to}
               to={item.to}

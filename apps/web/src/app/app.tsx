@@ -8,6 +8,7 @@ import { RegisterPage } from '../auth/register-page';
 import { RequireAuth } from '../auth/require-auth';
 import { InboxPage } from '../inbox/inbox-page';
 import { Spinner } from '../ui/states';
+import { useCurrentUser } from '../auth/use-session';
 import { AppShell } from './app-shell';
 import { NotFoundPage } from './not-found';
 
@@ -28,6 +29,12 @@ const PlatformPage = lazy(() =>
 const SettingsPage = lazy(() =>
   import('../settings/settings-page').then((m) => ({ default: m.SettingsPage })),
 );
+
+/** A superadmin has no workspace and so no inbox: their home is the platform panel. */
+function HomeRedirect() {
+  const me = useCurrentUser();
+  return <Navigate to={me.role === 'SUPERADMIN' ? '/platform' : '/inbox'} replace />;
+}
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -55,7 +62,7 @@ export function App() {
                 </RequireAuth>
               }
             >
-              <Route index element={<Navigate to="/inbox" replace />} />
+              <Route index element={<HomeRedirect />} />
               <Route path="/inbox" element={<InboxPage />} />
               <Route path="/inbox/:conversationId" element={<InboxPage />} />
               <Route path="/dashboard" element={<DashboardPage />} />

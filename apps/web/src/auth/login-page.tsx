@@ -13,7 +13,8 @@ import { useSession } from './use-session';
 /** Where to go after logging in: the page the user was sent away from, if it is one of ours. */
 function returnPath(state: unknown): string {
   const from = (state as { from?: unknown } | null)?.from;
-  return typeof from === 'string' && from.startsWith('/') && !from.startsWith('//') ? from : '/inbox';
+  // `/` sends each role to its home (the inbox; the platform panel for superadmins).
+  return typeof from === 'string' && from.startsWith('/') && !from.startsWith('//') ? from : '/';
 }
 
 export function LoginPage() {
