@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bullPrefix } from '../../src/common/queue/bullmq-connection.js';
 import { OUTBOUND_QUEUE } from '../../src/common/queue/queue.constants.js';
 import { teams } from '../../src/db/schema/index.js';
+import { FlowRunQueue } from '../../src/modules/flows/queue/flow-queues.js';
 import { startWorker, type RunningWorker } from '../../src/worker.js';
 import { eventually } from '../support/eventually.js';
 import { makeTenantWithUser } from '../support/factories.js';
@@ -413,6 +414,36 @@ describe('flows: execution in the worker', () => {
       });
     } finally {
       server.close();
+    }
+  });
+
+  it('adds no flow-run job for a workspace without an active flow; publishing one turns its events on', async () => {
+    const ws = await workspace();
+    const runQueue = ctx.app.get(FlowRunQueue);
+    const queued: string[] = [];
+    const enqueue = runQueue.enqueue.bind(runQueue);
+    runQueue.enqueue = async (data) => {
+      if (data.tenantId === ws.tenant.id) queued.push(data.kind);
+      return enqueue(data);
+    };
+    try {
+      expect(
+        (await inbound(ctx.app, ws.inbox.id, ws.inbox.secret, textFrom('quiet-1', 'hello'))).status,
+      ).toBe(200);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(queued).toEqual([]);
+
+      await activeFlow(ws.token, {
+        name: 'Greeter',
+        trigger: { type: 'keyword', settings: { keywords: ['hello'] } },
+        graph: helloGraph(),
+      });
+      expect(
+        (await inbound(ctx.app, ws.inbox.id, ws.inbox.secret, textFrom('quiet-2', 'hello'))).status,
+      ).toBe(200);
+      await eventually(() => expect(queued).toContain('message'));
+    } finally {
+      runQueue.enqueue = enqueue;
     }
   });
 

@@ -13,6 +13,7 @@ import { FlowsService } from './flows.service.js';
 import { FlowNodesModule } from './nodes/flow-nodes.module.js';
 import { FlowRegistryModule } from './nodes/flow-registry.module.js';
 import { FlowResumeQueue, FlowRunQueue } from './queue/flow-queues.js';
+import { FlowActivity } from './triggers/flow-activity.js';
 import { FlowEventsListener } from './triggers/flow-events.listener.js';
 import { FlowWebhookController } from './webhook/flow-webhook.controller.js';
 import { FlowWebhookService } from './webhook/flow-webhook.service.js';
@@ -40,6 +41,7 @@ import { FlowWebhookService } from './webhook/flow-webhook.service.js';
     FlowRunQueue,
     FlowResumeQueue,
     FlowEventsListener,
+    FlowActivity,
     FlowWebhookService,
     ...CORE_NODE_HANDLERS,
   ],

@@ -18,6 +18,7 @@ import { SecretBox } from '../../common/crypto/secret-box.js';
 import { badRequest, notFound, unprocessable } from '../../common/http/errors.js';
 import { decodeCursor, toPage } from '../../common/http/pagination.js';
 import { requestContext } from '../../common/tenancy/request-context.js';
+import { FlowActivity } from './triggers/flow-activity.js';
 import { TenantDb } from '../../common/tenancy/tenant-db.service.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { TenantTx } from '../../db/database.js';
@@ -51,6 +52,7 @@ export class FlowsService {
     private readonly runQueue: FlowRunQueue,
     private readonly secrets: SecretBox,
     private readonly audit: AuditService,
+    private readonly activity: FlowActivity,
   ) {}
 
   async list(q: TListFlowsQuery): Promise<TFlowPage> {
@@ -118,6 +120,7 @@ export class FlowsService {
       });
       return this.found(tx, id);
     });
+    if (input.status) await this.activity.changed(row.tenantId);
     return this.dto(row);
   }
 
@@ -126,6 +129,7 @@ export class FlowsService {
       if (!(await this.repo.delete(tx, id))) throw notFound('Flow');
       await this.audit.record(tx, { action: 'flow.deleted', entityType: 'flow', entityId: id });
     });
+    await this.activity.changed(requestContext.tenantId());
     return { ok: true };
   }
 
@@ -153,6 +157,7 @@ export class FlowsService {
       });
       return this.found(tx, id);
     });
+    await this.activity.changed(row.tenantId);
     return this.dto(row);
   }
 

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { DomainEvents } from '../../../common/events/domain-events.js';
 import { FlowRunQueue, type FlowRunJobData } from '../queue/flow-queues.js';
+import { FlowActivity } from './flow-activity.js';
 
 /**
  * Turns committed domain events into `flow-run` jobs: the contact's inbound messages (replies to waiting sessions
@@ -15,6 +16,7 @@ export class FlowEventsListener implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly events: DomainEvents,
     private readonly queue: FlowRunQueue,
+    private readonly activity: FlowActivity,
   ) {}
 
   onModuleInit(): void {
@@ -48,6 +50,8 @@ export class FlowEventsListener implements OnModuleInit, OnModuleDestroy {
 
   private async enqueue(data: FlowRunJobData): Promise<void> {
     try {
+      // A workspace without an active flow or a waiting session has nothing to run: no job.
+      if (!(await this.activity.busy(data.tenantId))) return;
       await this.queue.enqueue(data);
     } catch (err) {
       // The event is committed and already answered; a flow that cannot be queued is logged, never raised.
