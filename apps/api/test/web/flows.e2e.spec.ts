@@ -1,16 +1,12 @@
 import { sql } from 'drizzle-orm';
 import type { TFlow } from '@orbitdesk/shared';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWebServer, type RunningWebServer } from '../../../web/server.mjs';
-import { startWorker, type RunningWorker } from '../../src/worker.js';
 import { eventually } from '../support/eventually.js';
-import { DEFAULT_PASSWORD, login, makeTenant, makeUser } from '../support/factories.js';
-import { inbound, makeApiInbox, startCallbackServer, textFrom } from '../support/inbox.js';
-import { listen } from '../support/sockets.js';
-import { http, startTestApp, type TestContext } from '../support/test-app.js';
-import { launchChromium } from '../support/widget-browser.js';
-import { assertWebBuilt, SCREENSHOTS, screenshotPath } from './web-browser.js';
+import { DEFAULT_PASSWORD } from '../support/factories.js';
+import { inbound, textFrom } from '../support/inbox.js';
+import { http } from '../support/test-app.js';
+import { SCREENSHOTS, screenshotPath, startWebStack, type WebStack } from './web-browser.js';
 
 /**
  * The flow builder in a real browser in front of a real API and worker: an admin creates a keyword flow, draws
@@ -18,40 +14,22 @@ import { assertWebBuilt, SCREENSHOTS, screenshotPath } from './web-browser.js';
  * it, publishes it, and a customer's "hello" on an api inbox then gets the flow's reply through the callback.
  */
 describe('web app flow builder in Chromium', () => {
-  let ctx: TestContext;
-  let worker: RunningWorker;
-  let web: RunningWebServer;
-  let browser: Browser;
+  let stack: WebStack;
+  let ctx: WebStack['ctx'];
+  let web: WebStack['web'];
   let page: Page;
-  let callback: Awaited<ReturnType<typeof startCallbackServer>>;
-  let inbox: Awaited<ReturnType<typeof makeApiInbox>>;
-  let admin: Awaited<ReturnType<typeof makeUser>>;
+  let callback: WebStack['callback'];
+  let inbox: WebStack['inbox'];
+  let admin: WebStack['admin'];
   let token = '';
   let flowId = '';
 
   beforeAll(async () => {
-    await assertWebBuilt();
-    // The callback receiver is on loopback, which the SSRF guard refuses unless told otherwise.
-    ctx = await startTestApp({ env: { OUTBOUND_ALLOW_PRIVATE_NETWORKS: 'true' } });
-    const apiUrl = await listen(ctx.app);
-    worker = await startWorker(ctx.config);
-    const tenant = await makeTenant(ctx.database, { name: 'Acme Support' });
-    admin = await makeUser(ctx.database, tenant.id, { role: 'ADMIN', name: 'Ava Admin' });
-    ({ token } = await login(ctx.app, admin.email));
-    callback = await startCallbackServer();
-    inbox = await makeApiInbox(ctx.app, token, { name: 'Website (API)', callbackUrl: callback.url });
-    callback.state.secret = inbox.secret;
-    web = await startWebServer({ port: 0, host: '127.0.0.1', apiUrl });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 860 }, colorScheme: 'light' });
+    stack = await startWebStack();
+    ({ ctx, web, callback, inbox, admin, token } = stack);
+    page = await stack.browser.newPage({ viewport: { width: 1400, height: 860 }, colorScheme: 'light' });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await web?.close();
-    await callback?.close();
-    await worker?.close();
-    await ctx?.close();
-  });
+  afterAll(() => stack?.close());
 
   const node = (id: string): Locator => page.locator(`[data-testid="flow-node"][data-node-id="${id}"]`);
   const problemsOf = async (id: string) => (await node(id).getByTestId('node-problems').textContent()) ?? '';

@@ -1,15 +1,10 @@
 import { sql } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWebServer, type RunningWebServer } from '../../../web/server.mjs';
-import { startWorker, type RunningWorker } from '../../src/worker.js';
 import { eventually } from '../support/eventually.js';
-import { DEFAULT_PASSWORD, login, makeTenant, makeUser } from '../support/factories.js';
-import { inbound, makeApiInbox, startCallbackServer, textFrom } from '../support/inbox.js';
-import { listen } from '../support/sockets.js';
-import { startTestApp, type TestContext } from '../support/test-app.js';
-import { launchChromium } from '../support/widget-browser.js';
-import { assertWebBuilt, SCREENSHOTS, screenshotPath } from './web-browser.js';
+import { DEFAULT_PASSWORD, makeUser } from '../support/factories.js';
+import { inbound, textFrom } from '../support/inbox.js';
+import { SCREENSHOTS, screenshotPath, startWebStack, type WebStack } from './web-browser.js';
 
 /**
  * The web app in a real browser, served by apps/web/server.mjs in front of a real API and worker: logging in,
@@ -17,42 +12,22 @@ import { assertWebBuilt, SCREENSHOTS, screenshotPath } from './web-browser.js';
  * inbox's callback.
  */
 describe('web app inbox in Chromium', () => {
-  let ctx: TestContext;
-  let worker: RunningWorker;
-  let web: RunningWebServer;
-  let browser: Browser;
+  let stack: WebStack;
+  let ctx: WebStack['ctx'];
+  let web: WebStack['web'];
   let page: Page;
-  let callback: Awaited<ReturnType<typeof startCallbackServer>>;
-  let inbox: Awaited<ReturnType<typeof makeApiInbox>>;
-  let agent: Awaited<ReturnType<typeof makeUser>>;
+  let callback: WebStack['callback'];
+  let inbox: WebStack['inbox'];
+  let agent: WebStack['admin'];
   let conversationId = '';
 
   beforeAll(async () => {
-    await assertWebBuilt();
-    // The callback receiver is on loopback, which the SSRF guard refuses unless told otherwise.
-    ctx = await startTestApp({ env: { OUTBOUND_ALLOW_PRIVATE_NETWORKS: 'true' } });
-    const apiUrl = await listen(ctx.app);
-    worker = await startWorker(ctx.config);
-
-    const tenant = await makeTenant(ctx.database, { name: 'Acme Support' });
-    agent = await makeUser(ctx.database, tenant.id, { role: 'ADMIN', name: 'Ava Admin' });
-    await makeUser(ctx.database, tenant.id, { role: 'AGENT', name: 'Ben Agent' });
-    const { token } = await login(ctx.app, agent.email);
-    callback = await startCallbackServer();
-    inbox = await makeApiInbox(ctx.app, token, { name: 'Website (API)', callbackUrl: callback.url });
-    callback.state.secret = inbox.secret;
-
-    web = await startWebServer({ port: 0, host: '127.0.0.1', apiUrl });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+    stack = await startWebStack();
+    ({ ctx, web, callback, inbox, admin: agent } = stack);
+    await makeUser(ctx.database, stack.tenant.id, { role: 'AGENT', name: 'Ben Agent' });
+    page = await stack.browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await web?.close();
-    await callback?.close();
-    await worker?.close();
-    await ctx?.close();
-  });
+  afterAll(() => stack?.close());
 
   const shoot = async (name: string) => {
     if (SCREENSHOTS) await page.screenshot({ path: screenshotPath(name) });
