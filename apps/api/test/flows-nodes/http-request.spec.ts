@@ -1,60 +1,16 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SafeHttpClient, type Resolver } from '../../src/common/http-client/safe-http-client.js';
+import { fakeDns, startRecordingServer } from '../support/http-fakes.js';
+import { SafeHttpClient } from '../../src/common/http-client/safe-http-client.js';
 import { FlowNodeRegistry } from '../../src/modules/flows/engine/flow-node-registry.js';
 import type { NodeResult } from '../../src/modules/flows/engine/node-handler.js';
 import { HttpRequestNode } from '../../src/modules/flows/nodes/http-request.node.js';
 import { makeNode, makeRunContext } from './context.js';
 
-interface Seen {
-  method: string;
-  url: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
-/** A loopback API whose answer each test sets; it records what it was sent. */
-async function startApi() {
-  const state = {
-    seen: [] as Seen[],
-    handle: (_req: IncomingMessage, res: ServerResponse) => {
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    },
-  };
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      state.seen.push({
-        method: req.method!,
-        url: req.url!,
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString(),
-      });
-      state.handle(req, res);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    state,
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-const fakeDns =
-  (table: Record<string, string[]>): Resolver =>
-  (hostname) => {
-    const found = table[hostname];
-    if (!found) return Promise.reject(Object.assign(new Error('not found'), { code: 'ENOTFOUND' }));
-    return Promise.resolve(found.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
-  };
+/** The API the tests call answers `{}` as JSON unless a test sets otherwise. */
+const JSON_OK = (_req: IncomingMessage, res: ServerResponse) => {
+  res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+};
 
 const DNS = fakeDns({
   'api.shop.test': ['127.0.0.1'],
@@ -81,9 +37,9 @@ const call = (handler: HttpRequestNode, data: Record<string, unknown>, c = ctx) 
 const failure = (r: NodeResult) => (r.kind === 'fail' ? r.error : `not a failure: ${JSON.stringify(r)}`);
 
 describe('http_request node', () => {
-  let api: Awaited<ReturnType<typeof startApi>>;
+  let api: Awaited<ReturnType<typeof startRecordingServer>>;
   beforeAll(async () => {
-    api = await startApi();
+    api = await startRecordingServer(JSON_OK);
   });
   afterEach(() => {
     api.state.seen = [];

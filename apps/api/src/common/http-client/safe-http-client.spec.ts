@@ -1,6 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { fakeDns, startRecordingServer } from '../../../test/support/http-fakes.js';
 import {
   NetworkError,
   ResponseTooLargeError,
@@ -10,59 +9,9 @@ import {
 } from './http-client.errors.js';
 import { SafeHttpClient, safeRequest, type Resolver } from './safe-http-client.js';
 
-interface Seen {
-  method: string;
-  url: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
-/** A loopback server whose answer each test sets; records every request it gets. */
-async function startServer() {
-  const state = {
-    seen: [] as Seen[],
-    handle: (_req: IncomingMessage, res: ServerResponse) => {
-      res.end('ok');
-    },
-  };
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      state.seen.push({
-        method: req.method!,
-        url: req.url!,
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString(),
-      });
-      state.handle(req, res);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    state,
-    port,
-    origin: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-const fakeDns =
-  (table: Record<string, string[]>): Resolver =>
-  (hostname) => {
-    const addresses = table[hostname];
-    if (!addresses) return Promise.reject(Object.assign(new Error('not found'), { code: 'ENOTFOUND' }));
-    return Promise.resolve(addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
-  };
-
 describe('SafeHttpClient', () => {
-  let srv: Awaited<ReturnType<typeof startServer>>;
-  let other: Awaited<ReturnType<typeof startServer>>;
+  let srv: Awaited<ReturnType<typeof startRecordingServer>>;
+  let other: Awaited<ReturnType<typeof startRecordingServer>>;
   const clients: SafeHttpClient[] = [];
   const client = (...args: ConstructorParameters<typeof SafeHttpClient>) => {
     const c = new SafeHttpClient(...args);
@@ -73,8 +22,8 @@ describe('SafeHttpClient', () => {
   const onlyLoopback = (ip: string) => ip === '127.0.0.1';
 
   beforeAll(async () => {
-    srv = await startServer();
-    other = await startServer();
+    srv = await startRecordingServer();
+    other = await startRecordingServer();
   });
   afterEach(() => {
     srv.state.seen.length = 0;
@@ -331,7 +280,7 @@ describe('SafeHttpClient', () => {
   });
 
   it('reports a refused connection as NetworkError', async () => {
-    const closed = await startServer();
+    const closed = await startRecordingServer();
     await closed.close();
     const err = (await client({ allowPrivateNetworks: true })
       .request(closed.origin)
