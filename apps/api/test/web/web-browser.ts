@@ -62,6 +62,9 @@ export async function startWebStack() {
       await web.close();
       await callback.close();
       await worker.close();
+      // The web server's proxy keeps connections to the API open (keep-alive, websockets); cut them, or the
+      // API's close waits on them past the hook timeout.
+      ctx.app.getHttpServer().closeAllConnections();
       await ctx.close();
     },
   };
