@@ -249,6 +249,7 @@ ensure_env_file() {
   local -A values=(
     [JWT_SECRET]="$(random_secret)"
     [JWT_REFRESH_SECRET]="$(random_secret)"
+    [INTERNAL_JWT_SECRET]="$(random_secret)"
     [ENCRYPTION_KEY]="$(openssl rand -base64 32)"
     [SUPERADMIN_EMAIL]="superadmin@orbitdesk.test"
     # Letters and digits only, so it can be typed and pasted without quoting.

@@ -41,6 +41,7 @@ export const BENCH_ENV = {
   REDIS_URL,
   JWT_SECRET: 'bench-access-secret-0123456789abcdef0123',
   JWT_REFRESH_SECRET: 'bench-refresh-secret-0123456789abcdef012',
+  INTERNAL_JWT_SECRET: 'bench-internal-secret-0123456789abcdef01',
   ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
   RATE_LIMIT_MAX: '100000000',
   WEBHOOK_RATE_LIMIT_MAX: '100000000',

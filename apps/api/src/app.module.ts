@@ -12,6 +12,7 @@ import { RateLimiterService } from './common/rate-limit/rate-limiter.service.js'
 import { RedisModule } from './common/redis/redis.module.js';
 import { TenancyModule } from './common/tenancy/tenancy.module.js';
 import { Database } from './db/database.js';
+import { AiSettingsCoreModule } from './modules/ai-settings/ai-settings-core.module.js';
 import { AnalyticsModule } from './modules/analytics/analytics.module.js';
 import { ApiKeysModule } from './modules/api-keys/api-keys.module.js';
 import { AttachmentsModule } from './modules/attachments/attachments.module.js';
@@ -57,6 +58,7 @@ export class AppModule {
         CacheBusModule,
         HttpClientModule,
         TenancyModule,
+        AiSettingsCoreModule,
         AuditModule,
         ApiKeysModule,
         AuthModule,

@@ -15,6 +15,7 @@ import { TenancyModule } from './common/tenancy/tenancy.module.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { loadProcessConfig } from './config/dotenv.js';
 import { Database } from './db/database.js';
+import { AiSettingsCoreModule } from './modules/ai-settings/ai-settings-core.module.js';
 import { ContactImportWorkerModule } from './modules/contacts/contact-import-worker.module.js';
 import { ConversationWakeWorkerModule } from './modules/conversations/conversation-wake-worker.module.js';
 import { OutboundProcessor } from './modules/messages/outbound.processor.js';
@@ -53,6 +54,7 @@ export class WorkerModule {
         CacheBusModule,
         HttpClientModule,
         TenancyModule,
+        AiSettingsCoreModule,
         OutboundWorkerModule,
         ConversationWakeWorkerModule,
         RealtimeRelayModule,

@@ -21,3 +21,4 @@ export * from './contracts/webhooks.js';
 export * from './contracts/flow-nodes.js';
 export * from './contracts/flow-graph.js';
 export * from './contracts/flows.js';
+export * from './contracts/ai.js';

@@ -138,6 +138,15 @@ export const ZEnv = z.object({
     .min(60)
     .max(365 * 86_400)
     .default(30 * 86_400),
+  // ── AI service (services/ai). ──
+  /** Where the AI service listens; the API and the worker call it with a short-lived internal JWT. */
+  AI_SERVICE_URL: url(/^https?:$/).default('http://127.0.0.1:8000'),
+  /** HS256 secret shared with the AI service: signs API → AI calls and the AI service's tool callbacks. */
+  INTERNAL_JWT_SECRET: secret(32),
+  /** Where the AI service reaches this API for tool calls; defaults to http://127.0.0.1:PORT. */
+  AI_CALLBACK_BASE_URL: url(/^https?:$/).optional(),
+  /** How long one call to the AI service may take before the caller gives up. */
+  AI_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(120_000),
 });
 
 /** Required when STORAGE_TYPE=s3; S3_ENDPOINT stays optional (AWS itself needs none). */
@@ -167,6 +176,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (raw.JWT_SECRET !== undefined && raw.JWT_SECRET === raw.JWT_REFRESH_SECRET) {
     problems.push('JWT_REFRESH_SECRET: must differ from JWT_SECRET');
+  }
+  if (raw.INTERNAL_JWT_SECRET !== undefined && raw.INTERNAL_JWT_SECRET === raw.JWT_SECRET) {
+    problems.push('INTERNAL_JWT_SECRET: must differ from JWT_SECRET');
   }
   if (raw.STORAGE_TYPE === 's3') {
     for (const name of S3_REQUIRED) {

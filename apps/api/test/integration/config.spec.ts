@@ -16,6 +16,7 @@ function validEnv(overrides: Record<string, string | undefined> = {}): NodeJS.Pr
     REDIS_URL: 'redis://cache.internal:6379',
     JWT_SECRET: 'access-secret-0123456789abcdef0123456789',
     JWT_REFRESH_SECRET: 'refresh-secret-0123456789abcdef012345678',
+    INTERNAL_JWT_SECRET: 'internal-secret-0123456789abcdef01234567',
     ENCRYPTION_KEY,
     ...overrides,
   };
@@ -42,6 +43,7 @@ describe('loadConfig', () => {
         'JWT_SECRET: is required',
         'JWT_REFRESH_SECRET: is required',
         'ENCRYPTION_KEY: is required',
+        'INTERNAL_JWT_SECRET: is required',
       ]);
     });
 
@@ -221,6 +223,7 @@ describe('main.js with a broken environment', () => {
           HOME: process.env.HOME,
           REDIS_URL: 'redis://127.0.0.1:6379',
           JWT_REFRESH_SECRET: 'refresh-secret-0123456789abcdef012345678',
+          INTERNAL_JWT_SECRET: 'internal-secret-0123456789abcdef01234567',
           ENCRYPTION_KEY: 'bm90LTMyLWJ5dGVz',
         },
         cwd,

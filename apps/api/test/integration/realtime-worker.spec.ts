@@ -50,6 +50,7 @@ describe('realtime events raised in the worker', () => {
       senderType: 'user',
       senderId: a.user.id,
       isPrivate: false,
+      understanding: null,
       createdAt: new Date().toISOString(),
       updatedAt: new Date().toISOString(),
     } satisfies TMessage;

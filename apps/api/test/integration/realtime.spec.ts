@@ -121,6 +121,7 @@ function fakeConversation(id: string): TConversation {
     lastMessageAt: now,
     unreadCount: 1,
     waitingSince: now,
+    chatAgentId: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -141,6 +142,7 @@ function fakeMessage(conversationId: string, overrides: Partial<TMessage> = {}):
     senderType: 'contact',
     senderId: null,
     isPrivate: false,
+    understanding: null,
     createdAt: now,
     updatedAt: now,
     ...overrides,

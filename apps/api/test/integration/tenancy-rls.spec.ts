@@ -29,6 +29,9 @@ const GLOBAL_INDEX_ALLOW_LIST = [
   'channels_webhook_token_hash_key',
   // Flow webhook triggers find their flow by the URL token before any tenant is known (docs/flows.md).
   'flows_webhook_token_key',
+  // A GIN full-text index cannot lead with tenant_id (a uuid) without the btree_gin extension; every search
+  // filters by tenant and knowledge base next to the text match, and RLS holds the wall (docs/ai.md).
+  'knowledge_chunks_tsv_idx',
 ];
 
 const RLS_TABLES = ['users', 'api_keys', 'audit_logs'] as const;

@@ -18,6 +18,7 @@ export function testConfig(overrides: Partial<Record<string, string>> = {}): App
     REDIS_URL: TEST_REDIS_URL,
     REDIS_KEY_PREFIX: `odt:${randomBytes(4).toString('hex')}:`,
     JWT_SECRET: 'test-access-secret-0123456789abcdef0123',
+    INTERNAL_JWT_SECRET: 'test-internal-secret-0123456789abcdef0123',
     JWT_REFRESH_SECRET: 'test-refresh-secret-0123456789abcdef012',
     ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     SUPERADMIN_EMAIL: 'super@orbitdesk.test',

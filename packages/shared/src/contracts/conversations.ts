@@ -7,6 +7,7 @@ import {
   MESSAGE_TYPES,
 } from '../constants/channels.js';
 import { ZCursorQuery, ZIsoDate, ZPage } from './common.js';
+import { ZMessageUnderstanding } from './ai.js';
 
 export const ZConversation = z.object({
   id: z.uuid(),
@@ -23,6 +24,8 @@ export const ZConversation = z.object({
   lastMessageAt: ZIsoDate,
   unreadCount: z.number().int(),
   waitingSince: ZIsoDate.nullable(),
+  /** The AI chat agent answering this conversation; null once a human took over or none was assigned. */
+  chatAgentId: z.uuid().nullable(),
   createdAt: ZIsoDate,
   updatedAt: ZIsoDate,
 });
@@ -41,6 +44,8 @@ export const ZMessage = z.object({
   senderType: z.enum(MESSAGE_SENDER_TYPES),
   senderId: z.string().nullable(),
   isPrivate: z.boolean(),
+  /** Intent, sentiment and language of an inbound message, once classified (null before, and for outbound). */
+  understanding: ZMessageUnderstanding.nullable(),
   createdAt: ZIsoDate,
   updatedAt: ZIsoDate,
 });

@@ -9,6 +9,7 @@ const base = {
   REDIS_URL: 'redis://cache.internal:6379',
   JWT_SECRET: 'access-secret-0123456789abcdef0123456789',
   JWT_REFRESH_SECRET: 'refresh-secret-0123456789abcdef012345678',
+  INTERNAL_JWT_SECRET: 'internal-secret-0123456789abcdef01234567',
   ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
 };
 const s3 = {

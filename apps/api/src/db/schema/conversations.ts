@@ -7,6 +7,7 @@ import {
   jsonb,
   pgTable,
   primaryKey,
+  real,
   text,
   timestamp,
   uniqueIndex,
@@ -84,6 +85,10 @@ export const conversations = pgTable(
     unreadCount: integer('unread_count').notNull().default(0),
     /** Set when the contact writes and nobody has answered yet. */
     waitingSince: timestamp('waiting_since', { withTimezone: true }),
+    /** The AI chat agent answering (chat_agents.id; no FK so the schema files stay acyclic, cleared on delete). */
+    chatAgentId: uuid('chat_agent_id'),
+    /** When the bot handed over to a human: an agent never claims the conversation again. */
+    aiHandoffAt: timestamp('ai_handoff_at', { withTimezone: true }),
     createdAt: createdAtColumn(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -125,6 +130,12 @@ export const messages = pgTable(
     senderId: text('sender_id'),
     /** Private notes never leave the platform. */
     isPrivate: boolean('is_private').notNull().default(false),
+    /** Message understanding (inbound only), filled in by the AI job after the message is stored. */
+    intent: text('intent'),
+    intentConfidence: real('intent_confidence'),
+    sentiment: real('sentiment'),
+    language: text('language'),
+    understandingModel: text('understanding_model'),
     createdAt: createdAtColumn(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -10,3 +10,4 @@ export * from './attachments.js';
 export * from './webhooks.js';
 export * from './notifications.js';
 export * from './flows.js';
+export * from './ai.js';

@@ -1,4 +1,4 @@
-import type { MessageType, TConversation, TMessage } from '@orbitdesk/shared';
+import type { MessageIntent, MessageType, TConversation, TMessage } from '@orbitdesk/shared';
 import type { contactIdentities, contacts, conversations, messages } from '../../db/schema/index.js';
 
 export type ConversationRow = typeof conversations.$inferSelect;
@@ -21,6 +21,7 @@ export const toConversationDto = (c: ConversationRow): TConversation => ({
   lastMessageAt: c.lastMessageAt.toISOString(),
   unreadCount: c.unreadCount,
   waitingSince: c.waitingSince?.toISOString() ?? null,
+  chatAgentId: c.chatAgentId,
   createdAt: c.createdAt.toISOString(),
   updatedAt: c.updatedAt.toISOString(),
 });
@@ -38,6 +39,16 @@ export const toMessageDto = (m: MessageRow): TMessage => ({
   senderType: m.senderType,
   senderId: m.senderId,
   isPrivate: m.isPrivate,
+  understanding:
+    m.intent === null
+      ? null
+      : {
+          intent: m.intent as MessageIntent,
+          confidence: m.intentConfidence ?? 0,
+          sentiment: m.sentiment ?? 0,
+          language: m.language ?? 'und',
+          model: m.understandingModel ?? '',
+        },
   createdAt: m.createdAt.toISOString(),
   updatedAt: m.updatedAt.toISOString(),
 });
