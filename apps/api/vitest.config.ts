@@ -8,6 +8,8 @@ export default defineConfig({
   resolve: {
     alias: {
       '@orbitdesk/shared': fileURLToPath(new URL('../../packages/shared/src/index.ts', import.meta.url)),
+      // The AI service runs in-process in API specs (test/support/ai-service.ts), from source like shared.
+      '@orbitdesk/ai': fileURLToPath(new URL('../../services/ai/src/index.ts', import.meta.url)),
     },
   },
   test: {

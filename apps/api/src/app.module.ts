@@ -13,6 +13,11 @@ import { RedisModule } from './common/redis/redis.module.js';
 import { TenancyModule } from './common/tenancy/tenancy.module.js';
 import { Database } from './db/database.js';
 import { AiSettingsCoreModule } from './modules/ai-settings/ai-settings-core.module.js';
+import { AiSettingsModule } from './modules/ai-settings/ai-settings.module.js';
+import { AiUnderstandingModule } from './modules/ai-understanding/ai-understanding.module.js';
+import { AppointmentsModule } from './modules/appointments/appointments.module.js';
+import { ChatAgentsModule } from './modules/chat-agents/chat-agents.module.js';
+import { KnowledgeModule } from './modules/knowledge/knowledge.module.js';
 import { AnalyticsModule } from './modules/analytics/analytics.module.js';
 import { ApiKeysModule } from './modules/api-keys/api-keys.module.js';
 import { AttachmentsModule } from './modules/attachments/attachments.module.js';
@@ -76,6 +81,11 @@ export class AppModule {
         NotificationsModule,
         WebhooksOutModule,
         FlowsModule,
+        AiSettingsModule,
+        AiUnderstandingModule,
+        KnowledgeModule,
+        ChatAgentsModule,
+        AppointmentsModule,
       ],
       providers: [
         // Order matters: the request context must exist before contracts are checked and handlers run.

@@ -16,6 +16,9 @@ import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { loadProcessConfig } from './config/dotenv.js';
 import { Database } from './db/database.js';
 import { AiSettingsCoreModule } from './modules/ai-settings/ai-settings-core.module.js';
+import { AiUnderstandingWorkerModule } from './modules/ai-understanding/ai-understanding-worker.module.js';
+import { ChatAgentsWorkerModule } from './modules/chat-agents/chat-agents-worker.module.js';
+import { KnowledgeWorkerModule } from './modules/knowledge/knowledge-worker.module.js';
 import { ContactImportWorkerModule } from './modules/contacts/contact-import-worker.module.js';
 import { ConversationWakeWorkerModule } from './modules/conversations/conversation-wake-worker.module.js';
 import { OutboundProcessor } from './modules/messages/outbound.processor.js';
@@ -64,6 +67,9 @@ export class WorkerModule {
         EmailWorkerModule,
         WhatsAppQrWorkerModule,
         FlowsWorkerModule,
+        AiUnderstandingWorkerModule,
+        KnowledgeWorkerModule,
+        ChatAgentsWorkerModule,
       ],
     };
   }

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Chat agents (API side). */
+@Module({})
+export class ChatAgentsModule {}

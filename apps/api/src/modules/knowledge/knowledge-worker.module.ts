@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Knowledge ingestion jobs (worker side). */
+@Module({})
+export class KnowledgeWorkerModule {}
