@@ -52,6 +52,18 @@ module.exports = {
       time: true,
     },
     {
+      // The AI service: stateless, so more instances can run behind a load balancer if needed.
+      name: 'orbitdesk-ai',
+      cwd: path.join(root, 'services/ai'),
+      script: 'dist/main.js',
+      env: { ...env, AI_PORT: env.AI_PORT ?? '8000' },
+      exec_mode: 'fork',
+      instances: 1,
+      max_memory_restart: '1G',
+      kill_timeout: 10000,
+      time: true,
+    },
+    {
       // The web app's built files, with /api and /socket.io passed to the API (one origin for the browser).
       name: 'orbitdesk-web',
       cwd: path.join(root, 'apps/web'),

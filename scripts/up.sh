@@ -31,6 +31,9 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 if ((!setup_only)) && port_in_use "$PORT"; then
   die "port $PORT is already in use (another scripts/up.sh or API running?). Stop it, or set PORT in .env."
 fi
+if ((!setup_only)) && port_in_use "${AI_PORT:-8000}"; then
+  die "port ${AI_PORT:-8000} is already in use (another scripts/up.sh or AI service running?). Stop it, or set AI_PORT in .env."
+fi
 if ((!setup_only)) && port_in_use "${WEB_PORT:-3000}"; then
   die "port ${WEB_PORT:-3000} is already in use (another scripts/up.sh or web app running?). Stop it, or set WEB_PORT in .env."
 fi
@@ -80,6 +83,7 @@ OrbitDesk is running.
   Web app      http://localhost:${WEB_PORT:-3000}
   API          $base/api/v1   (health: $base/api/v1/health)
   Widget       $base/widget.js
+  AI service   http://localhost:${AI_PORT:-8000}/health   (provider: Settings → AI; 'local' works offline)
 EOF
   if [[ -n $widget_demo ]]; then
     echo "  Widget demo  file://$widget_demo   (open it in a browser and start a chat)"
@@ -118,11 +122,13 @@ fi
 # Each child gets its own session (setsid), so stopping it stops everything it started.
 pids=()
 start_child() {
+  # The package folder: `api` means apps/api; a path with a slash (services/ai) is taken as it is.
   local name="$1" script="$2" app="${3:-api}" cmd
-  cmd="$(node -p "require('./apps/$app/package.json').scripts['$script'] ?? ''")"
-  [[ -n $cmd ]] || die "apps/$app/package.json has no '$script' script"
+  [[ $app == */* ]] || app="apps/$app"
+  cmd="$(node -p "require('./$app/package.json').scripts['$script'] ?? ''")"
+  [[ -n $cmd ]] || die "$app/package.json has no '$script' script"
   log "starting $name: $cmd"
-  local dir="$REPO_ROOT/apps/$app"
+  local dir="$REPO_ROOT/$app"
   local path="$dir/node_modules/.bin:$REPO_ROOT/node_modules/.bin:$PATH"
   if command -v setsid >/dev/null; then
     (cd "$dir" && PATH="$path" exec setsid sh -c "exec $cmd") &
@@ -156,6 +162,8 @@ trap 'exit 143' TERM
 
 start_child api start
 api_pid="${pids[0]}"
+# The AI service (completions, RAG, agents, message understanding); offline `local` provider unless configured.
+AI_PORT="${AI_PORT:-8000}" start_child ai start services/ai
 # Outbound sends, snooze wake-ups, webhooks out, flows, IMAP polling and linked WhatsApp devices run in the worker.
 start_child worker start:worker
 # The web app on WEB_PORT, passing /api and /socket.io to the API: one origin for the browser.
