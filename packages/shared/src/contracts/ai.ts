@@ -286,6 +286,16 @@ export const ZUpdateAiSettingsRequest = z.strictObject({
 });
 export type TUpdateAiSettingsRequest = z.infer<typeof ZUpdateAiSettingsRequest>;
 
+/** `POST /ai/settings/test`: one tiny completion with the stored settings; a provider's refusal is `ok: false`. */
+export const ZAiSettingsTestResponse = z.object({
+  ok: z.boolean(),
+  provider: z.enum(AI_PROVIDERS),
+  model: z.string(),
+  /** What the model answered, or the provider's (or the AI service's) error in its own words. */
+  message: z.string(),
+});
+export type TAiSettingsTestResponse = z.infer<typeof ZAiSettingsTestResponse>;
+
 export const ZChatAgent = z.object({
   id: z.uuid(),
   name: z.string(),
@@ -316,9 +326,7 @@ const ZChatAgentFields = {
   provider: z.enum(AI_PROVIDERS).nullable(),
   model: z.string().trim().min(1).max(200).nullable(),
   systemPrompt: z.string().max(20_000),
-  tools: z
-    .array(z.enum(AI_AGENT_TOOLS))
-    .refine((t) => new Set(t).size === t.length, 'tools must not repeat'),
+  tools: z.array(z.enum(AI_AGENT_TOOLS)).refine((t) => new Set(t).size === t.length, 'tools must not repeat'),
   maxIterations: z.number().int().min(1).max(20),
   handoffKeywords: z.array(z.string().trim().min(1).max(100)).max(50),
   knowledgeBaseIds: z.array(z.uuid()).max(20),
@@ -487,3 +495,15 @@ export const ZIntentStats = z.object({
   languages: z.array(z.object({ language: z.string(), count: z.number().int() })),
 });
 export type TIntentStats = z.infer<typeof ZIntentStats>;
+
+/** `GET /analytics/intents`: the window, from inclusive to exclusive; the last 30 days when not given. */
+export const ZIntentStatsQuery = z
+  .strictObject({
+    from: z.union([ZIsoDate, z.iso.date()]).optional(),
+    to: z.union([ZIsoDate, z.iso.date()]).optional(),
+  })
+  .refine((q) => !q.from || !q.to || new Date(q.from) < new Date(q.to), {
+    message: 'must be before to',
+    path: ['from'],
+  });
+export type TIntentStatsQuery = z.infer<typeof ZIntentStatsQuery>;
