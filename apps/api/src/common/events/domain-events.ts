@@ -10,6 +10,7 @@ import type { TContact, TConversation, TMessage } from '@orbitdesk/shared';
 export interface DomainEventMap {
   'message.created': { tenantId: string; message: TMessage; conversation: TConversation };
   'message.status': { tenantId: string; message: TMessage };
+  'message.updated': { tenantId: string; message: TMessage };
   'conversation.created': { tenantId: string; conversation: TConversation };
   'conversation.updated': { tenantId: string; conversation: TConversation; changes: string[] };
   /** An agent read the conversation; `lastInbound` is what the channel may report as read to the contact. */

@@ -35,6 +35,13 @@ export class RealtimeEventsListener implements OnModuleInit, OnModuleDestroy {
           { message },
         );
       }),
+      this.events.on('message.updated', ({ tenantId, message }) => {
+        this.emitter.emit(
+          [rooms.tenant(tenantId), rooms.conversation(tenantId, message.conversationId)],
+          'message_updated',
+          { message },
+        );
+      }),
       this.events.on('conversation.created', ({ tenantId, conversation }) => {
         this.emitter.emit(
           [rooms.tenant(tenantId), rooms.conversation(tenantId, conversation.id)],

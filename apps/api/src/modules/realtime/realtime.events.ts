@@ -47,6 +47,8 @@ export interface NotificationEvent {
 export interface ServerToClientEvents {
   new_message: (event: NewMessageEvent) => void;
   message_status: (event: MessageStatusEvent) => void;
+  /** A stored message changed (its understanding arrived): replace it in place. */
+  message_updated: (event: MessageStatusEvent) => void;
   conversation_updated: (event: ConversationUpdatedEvent) => void;
   notification: (event: NotificationEvent) => void;
   presence: (event: PresenceEvent) => void;
