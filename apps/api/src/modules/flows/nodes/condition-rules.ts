@@ -5,6 +5,14 @@ import { isEmptyValue, toNumber } from './util/coerce.js';
 import { safeRegexTest } from './util/safe-regex.js';
 import { toText } from './util/text.js';
 
+/** Placeholders filled from the message's understanding (intent, sentiment, language), which may need the AI. */
+const UNDERSTANDING_PLACEHOLDER = /\{\{\s*message\.(?:intent|sentiment|language)\s*\}\}/;
+
+/** Whether a rule reads the message's understanding (a regex's `right` is a pattern, never a placeholder). */
+export const readsUnderstanding = (rule: TConditionRule): boolean =>
+  UNDERSTANDING_PLACEHOLDER.test(rule.left) ||
+  (rule.operator !== 'regex' && UNDERSTANDING_PLACEHOLDER.test(rule.right));
+
 export type RuleVerdict = { ok: true; matched: boolean } | { ok: false; error: string };
 
 const fold = (text: string, caseSensitive: boolean) =>

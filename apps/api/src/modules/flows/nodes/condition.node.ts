@@ -1,8 +1,9 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { CONDITION_ELSE_PORT, ZConditionNodeData } from '@orbitdesk/shared';
+import { Injectable, Optional, type OnModuleInit } from '@nestjs/common';
+import { CONDITION_ELSE_PORT, ZConditionNodeData, type TConditionNodeData } from '@orbitdesk/shared';
 import { FlowNodeRegistry } from '../engine/flow-node-registry.js';
 import type { FlowNode, FlowRunContext, NodeHandler, NodeResult } from '../engine/node-handler.js';
-import { evaluateRule } from './condition-rules.js';
+import { evaluateRule, readsUnderstanding } from './condition-rules.js';
+import { FlowMessageUnderstanding } from './flow-message-understanding.js';
 import { fail, parseNodeData } from './util/node-data.js';
 import { compileRegex } from './util/safe-regex.js';
 
@@ -15,17 +16,16 @@ import { compileRegex } from './util/safe-regex.js';
 export class ConditionNode implements NodeHandler, OnModuleInit {
   readonly type = 'condition';
 
-  constructor(private readonly registry: FlowNodeRegistry) {}
+  constructor(
+    private readonly registry: FlowNodeRegistry,
+    @Optional() private readonly understanding?: FlowMessageUnderstanding,
+  ) {}
 
   onModuleInit(): void {
     this.registry.register(this);
   }
 
-  execute(node: FlowNode, ctx: FlowRunContext): Promise<NodeResult> {
-    return Promise.resolve(this.decide(node, ctx));
-  }
-
-  private decide(node: FlowNode, ctx: FlowRunContext): NodeResult {
+  async execute(node: FlowNode, ctx: FlowRunContext): Promise<NodeResult> {
     const parsed = parseNodeData(ZConditionNodeData, node);
     if (!parsed.ok) return parsed.result;
     const { branches } = parsed.data;
@@ -36,6 +36,18 @@ export class ConditionNode implements NodeHandler, OnModuleInit {
         if (!(compiled instanceof RegExp)) return fail(node, `branches.${b}.rules.${r}: ${compiled.error}`);
       }
     }
+    if (!branches.some((branch) => branch.rules.some(readsUnderstanding)))
+      return this.decide(node, branches, ctx);
+    const { runCtx, output } = await this.withUnderstanding(ctx);
+    return this.decide(node, branches, runCtx, output);
+  }
+
+  private decide(
+    node: FlowNode,
+    branches: TConditionNodeData['branches'],
+    ctx: FlowRunContext,
+    output: Record<string, unknown> = {},
+  ): NodeResult {
     for (const [b, branch] of branches.entries()) {
       const wantAll = branch.combinator === 'AND';
       let matched = wantAll;
@@ -47,8 +59,36 @@ export class ConditionNode implements NodeHandler, OnModuleInit {
           break;
         }
       }
-      if (matched) return { kind: 'next', port: branch.id, output: { branch: branch.id } };
+      if (matched) return { kind: 'next', port: branch.id, output: { branch: branch.id, ...output } };
     }
-    return { kind: 'next', port: CONDITION_ELSE_PORT, output: { branch: CONDITION_ELSE_PORT } };
+    return { kind: 'next', port: CONDITION_ELSE_PORT, output: { branch: CONDITION_ELSE_PORT, ...output } };
+  }
+
+  /**
+   * The run's message with `intent`, `sentiment` and `language` added, classifying it now if its job has not run
+   * yet. When that is not possible (no words, the AI service failing) the placeholders stay empty and the rules
+   * decide on that, usually `else`; the log's output says why.
+   */
+  private async withUnderstanding(
+    ctx: FlowRunContext,
+  ): Promise<{ runCtx: FlowRunContext; output: Record<string, unknown> }> {
+    if (!ctx.message || !this.understanding) return { runCtx: ctx, output: { understanding: null } };
+    try {
+      const found = await this.understanding.understand(ctx.tenantId, ctx.message, {
+        testMode: ctx.testMode,
+        signal: ctx.signal,
+      });
+      if (!found) return { runCtx: ctx, output: { understanding: null } };
+      const { intent, sentiment, language } = found;
+      return {
+        runCtx: {
+          ...ctx,
+          message: { ...ctx.message, intent, sentiment, language } as FlowRunContext['message'],
+        },
+        output: { understanding: found },
+      };
+    } catch (err) {
+      return { runCtx: ctx, output: { understanding: null, understandingError: (err as Error).message } };
+    }
   }
 }
