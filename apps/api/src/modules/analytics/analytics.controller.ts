@@ -1,5 +1,10 @@
-import { Controller, Get } from '@nestjs/common';
-import { ZDashboardResponse } from '@orbitdesk/shared';
+import { Controller, Get, Query } from '@nestjs/common';
+import {
+  ZDashboardResponse,
+  ZIntentStats,
+  ZIntentStatsQuery,
+  type TIntentStatsQuery,
+} from '@orbitdesk/shared';
 import { Roles } from '../../common/auth/access.decorators.js';
 import { Contract } from '../../common/http/contract.js';
 import { AnalyticsService } from './analytics.service.js';
@@ -17,5 +22,18 @@ export class AnalyticsController {
   })
   dashboard() {
     return this.analytics.dashboard();
+  }
+
+  @Get('intents')
+  @Roles('MANAGER')
+  @Contract({
+    summary:
+      'What contacts write about: inbound messages by intent, average sentiment and languages (default: 30 days)',
+    tags: ['Analytics'],
+    query: ZIntentStatsQuery,
+    response: ZIntentStats,
+  })
+  intents(@Query() query: TIntentStatsQuery) {
+    return this.analytics.intents(query);
   }
 }

@@ -2,6 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { sql } from 'drizzle-orm';
 import type { TenantTx } from '../../db/database.js';
 
+export interface IntentCounts {
+  intents: { intent: string; count: number }[];
+  averageSentiment: number | null;
+  languages: { language: string; count: number }[];
+}
+
 export interface DashboardCounts {
   totalContacts: number;
   inboundToday: number;
@@ -54,6 +60,38 @@ export class AnalyticsRepository {
       activeConversations: row.active_conversations,
       activeFlows: row.active_flows,
       volume: row.volume,
+    };
+  }
+
+  /**
+   * The contact's classified messages in [from, to): counts per intent and per language, and the mean sentiment.
+   * One round trip over the (tenant_id, created_at) index, RLS limiting it to the transaction's tenant.
+   */
+  async intents(tx: TenantTx, from: Date, to: Date): Promise<IntentCounts> {
+    const result = await tx.execute<{
+      intents: { intent: string; count: number }[] | null;
+      average_sentiment: number | null;
+      languages: { language: string; count: number }[] | null;
+    }>(sql`
+      with classified as (
+        select intent, sentiment, language
+        from messages
+        where created_at >= ${from.toISOString()}::timestamptz and created_at < ${to.toISOString()}::timestamptz
+          and direction = 'in' and is_private = false and intent is not null
+      )
+      select
+        (select json_agg(json_build_object('intent', intent, 'count', n))
+           from (select intent, count(*)::int as n from classified group by intent) i) as intents,
+        (select avg(sentiment)::float8 from classified) as average_sentiment,
+        (select json_agg(json_build_object('language', language, 'count', n) order by n desc, language)
+           from (select coalesce(language, 'und') as language, count(*)::int as n from classified group by 1) l)
+          as languages
+    `);
+    const row = result.rows[0]!;
+    return {
+      intents: row.intents ?? [],
+      averageSentiment: row.average_sentiment,
+      languages: row.languages ?? [],
     };
   }
 }
