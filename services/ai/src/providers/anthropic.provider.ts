@@ -76,6 +76,10 @@ export class AnthropicClient implements AiProviderClient {
       timeout: options.timeoutMs,
       maxRetries: 0,
       logLevel: 'off',
+      // Anthropic documents API keys in `x-api-key`; this SDK version sends them as a Bearer token instead, which
+      // API keys are not documented to work with (nor do Anthropic-compatible gateways take it). Send the
+      // documented header and drop the other.
+      defaultHeaders: { 'x-api-key': options.apiKey, authorization: null },
     });
   }
 
