@@ -1,6 +1,7 @@
 import { Navigate, NavLink, Route, Routes } from 'react-router';
 import { useCurrentUser } from '../auth/use-session';
 import { EmptyState } from '../ui/states';
+import { AiSettingsPage } from './ai/ai-settings-page';
 import { ApiKeysPage } from './api-keys/api-keys-page';
 import { ChannelDetailPage } from './channels/channel-detail-page';
 import { ChannelsPage } from './channels/channels-page';
@@ -12,6 +13,7 @@ const SECTIONS = [
   { to: '/settings/users', label: 'Users and roles' },
   { to: '/settings/api-keys', label: 'API keys' },
   { to: '/settings/webhooks', label: 'Outgoing webhooks' },
+  { to: '/settings/ai', label: 'AI' },
 ];
 
 /** Workspace settings. Every route behind it is ADMIN-only on the API, so other roles get a plain notice. */
@@ -51,6 +53,7 @@ export function SettingsPage() {
             <Route path="users" element={<UsersPage />} />
             <Route path="api-keys" element={<ApiKeysPage />} />
             <Route path="webhooks" element={<WebhooksPage />} />
+            <Route path="ai" element={<AiSettingsPage />} />
             <Route path="*" element={<EmptyState title="No such settings page" />} />
           </Routes>
         </div>

@@ -36,3 +36,23 @@ export const ClockIcon = () => (
     <path d="M12 7v5l3 2" />
   </svg>
 );
+
+export const FileIcon = () => (
+  <svg {...svgProps}>
+    <path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8z" />
+    <path d="M14 3v5h5" />
+  </svg>
+);
+
+export const LinkIcon = () => (
+  <svg {...svgProps}>
+    <path d="M10 13a5 5 0 0 0 7.5.5l3-3a5 5 0 0 0-7-7l-1.7 1.7" />
+    <path d="M14 11a5 5 0 0 0-7.5-.5l-3 3a5 5 0 0 0 7 7l1.7-1.7" />
+  </svg>
+);
+
+export const TextIcon = () => (
+  <svg {...svgProps}>
+    <path d="M4 6h16M4 12h16M4 18h10" />
+  </svg>
+);
