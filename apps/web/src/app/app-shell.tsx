@@ -14,6 +14,8 @@ const WORKSPACE_NAV = [
   { to: '/dashboard', label: 'Dashboard' },
   { to: '/contacts', label: 'Contacts' },
   { to: '/flows', label: 'Flows' },
+  { to: '/ai-agents', label: 'AI agents' },
+  { to: '/knowledge', label: 'Knowledge' },
   { to: '/settings', label: 'Settings' },
 ];
 const PLATFORM_NAV = [{ to: '/platform', label: 'Platform' }];
@@ -36,13 +38,13 @@ export function AppShell() {
         <span className="font-semibold tracking-tight">
           <span className="text-brand-600">●</span> OrbitDesk
         </span>
-        <nav className="flex gap-1 text-sm">
+        <nav className="flex min-w-0 gap-1 overflow-x-auto text-sm">
           {(me.role === 'SUPERADMIN' ? PLATFORM_NAV : WORKSPACE_NAV).map((item) => (
             <NavLink
               key={item.to}
               to={item.to}
               className={({ isActive }) =>
-                `rounded-md px-3 py-1.5 ${isActive ? 'bg-brand-50 font-medium text-brand-700 dark:bg-slate-800 dark:text-brand-100' : 'text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800'}`
+                `rounded-md px-3 py-1.5 whitespace-nowrap ${isActive ? 'bg-brand-50 font-medium text-brand-700 dark:bg-slate-800 dark:text-brand-100' : 'text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800'}`
               }
             >
               {item.label}

@@ -26,6 +26,12 @@ const FlowBuilderPage = lazy(() =>
 const PlatformPage = lazy(() =>
   import('../platform/platform-page').then((m) => ({ default: m.PlatformPage })),
 );
+const ChatAgentsPage = lazy(() =>
+  import('../chat-agents/chat-agents-page').then((m) => ({ default: m.ChatAgentsPage })),
+);
+const KnowledgePage = lazy(() =>
+  import('../knowledge/knowledge-page').then((m) => ({ default: m.KnowledgePage })),
+);
 const SettingsPage = lazy(() =>
   import('../settings/settings-page').then((m) => ({ default: m.SettingsPage })),
 );
@@ -69,6 +75,8 @@ export function App() {
               <Route path="/contacts/*" element={<ContactsPage />} />
               <Route path="/flows" element={<FlowsPage />} />
               <Route path="/flows/:flowId" element={<FlowBuilderPage />} />
+              <Route path="/ai-agents/*" element={<ChatAgentsPage />} />
+              <Route path="/knowledge/*" element={<KnowledgePage />} />
               <Route path="/settings/*" element={<SettingsPage />} />
               <Route path="/platform/*" element={<PlatformPage />} />
               <Route path="*" element={<NotFoundPage />} />
