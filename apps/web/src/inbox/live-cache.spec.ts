@@ -151,4 +151,38 @@ describe('upsertMessage', () => {
     upsertMessage(client, message(1, { status: 'sent', updatedAt: earlier }));
     expect(stored(client)[0]!.status).toBe('delivered');
   });
+
+  it('shows the understanding from message_updated, and keeps it when an older copy arrives later', () => {
+    const client = new QueryClient();
+    const inbound = { direction: 'in' as const, status: 'received' as const, senderType: 'contact' as const };
+    seed(client, [message(1, inbound)]);
+    const understanding = {
+      intent: 'complaint' as const,
+      confidence: 0.8,
+      sentiment: -0.6,
+      language: 'en',
+      model: 'local:orbitdesk-local-1',
+    };
+    const classifiedAt = new Date(Date.UTC(2026, 0, 1, 14)).toISOString();
+    upsertMessage(client, message(1, { ...inbound, understanding, updatedAt: classifiedAt }));
+    expect(stored(client)[0]!.understanding).toEqual(understanding);
+
+    // The new_message echo, read before the classifier finished, comes in last: the chips stay.
+    upsertMessage(client, message(1, inbound));
+    expect(stored(client)[0]!.understanding).toEqual(understanding);
+  });
+
+  it('takes the understanding even when it did not move updatedAt', () => {
+    const client = new QueryClient();
+    seed(client, [message(1, { direction: 'in' })]);
+    const understanding = {
+      intent: 'question' as const,
+      confidence: 1,
+      sentiment: 0,
+      language: 'de',
+      model: 'm',
+    };
+    upsertMessage(client, message(1, { direction: 'in', understanding }));
+    expect(stored(client)[0]!.understanding?.language).toBe('de');
+  });
 });

@@ -16,8 +16,12 @@ export function upsertMessage(queryClient: QueryClient, message: TMessage): void
       items: page.items.map((m) => {
         if (m.id !== message.id) return m;
         found = true;
-        // A late event must not move a status backwards (sent after delivered arrives out of order).
-        return m.updatedAt > message.updatedAt ? m : message;
+        // A late event must not move a status backwards (sent after delivered arrives out of order), and the
+        // AI's understanding, stored apart from the status, is never lost to an event sent before it existed.
+        const [newer, older] = m.updatedAt > message.updatedAt ? [m, message] : [message, m];
+        return newer.understanding || !older.understanding
+          ? newer
+          : { ...newer, understanding: older.understanding };
       }),
     }));
     if (!found && pages[0]) pages[0] = { ...pages[0], items: [message, ...pages[0].items] };

@@ -4,6 +4,7 @@ import { fullTime, shortTime } from '../ui/format';
 import { ClockIcon } from '../ui/icons';
 import { AttachmentView } from './attachment-view';
 import { splitMentions } from './mentions';
+import { UnderstandingChips } from './understanding-chips';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
@@ -145,6 +146,7 @@ export function MessageBubble({ message, users }: { message: TMessage; users: TU
         {message.status === 'failed' && message.failureReason && (
           <p className="mt-1 text-xs text-red-100">{message.failureReason}</p>
         )}
+        {!outgoing && message.understanding && <UnderstandingChips understanding={message.understanding} />}
       </div>
     </div>
   );

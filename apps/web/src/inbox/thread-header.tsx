@@ -1,6 +1,8 @@
 import type { TConversation } from '@orbitdesk/shared';
 import { Link } from 'react-router';
 import { ApiError } from '../api/client';
+import { useCurrentUser } from '../auth/use-session';
+import { useChatAgents } from '../chat-agents/chat-agent-queries';
 import { useLiveState } from '../realtime/live-store';
 import { compactSelectClass, ghostButton, primaryButton, secondaryButton } from '../ui/classes';
 import { fullTime } from '../ui/format';
@@ -16,6 +18,9 @@ export function ThreadHeader({ conversation: c, backTo }: { conversation: TConve
   const channels = useChannels();
   const online = useLiveState((s) => s.online);
   const update = useUpdateConversation(c.id);
+  const me = useCurrentUser();
+  const agents = useChatAgents(Boolean(c.chatAgentId));
+  const agentName = agents.data?.find((a) => a.id === c.chatAgentId)?.name;
   const channel = channels.data?.find((ch) => ch.id === c.channelId);
   const name = contact.data?.name ?? contact.data?.phone ?? contact.data?.email ?? 'Unknown contact';
   const error =
@@ -35,8 +40,27 @@ export function ThreadHeader({ conversation: c, backTo }: { conversation: TConve
           {channel && <span>· {channel.name}</span>}
           <StatusBadge status={c.status} />
           {c.status === 'snoozed' && c.snoozedUntil && <span>until {fullTime(c.snoozedUntil)}</span>}
+          {c.chatAgentId && (
+            <span
+              className="rounded-full bg-violet-100 px-2 py-0.5 font-medium text-violet-800 dark:bg-violet-950 dark:text-violet-200"
+              data-testid="ai-agent-badge"
+            >
+              AI agent: {agentName ?? 'answering'}
+            </span>
+          )}
         </p>
       </div>
+      {c.chatAgentId && (
+        <button
+          type="button"
+          className={secondaryButton}
+          disabled={update.isPending}
+          title="Assign the conversation to yourself; the AI agent stops answering"
+          onClick={() => update.mutate({ assigneeId: me.id })}
+        >
+          Take over
+        </button>
+      )}
       <label className="sr-only" htmlFor="assignee">
         Assignee
       </label>

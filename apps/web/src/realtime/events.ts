@@ -4,6 +4,8 @@ import type { TConversation, TMessage, TNotification } from '@orbitdesk/shared';
 export interface ServerEvents {
   new_message: (event: { message: TMessage; conversation: TConversation }) => void;
   message_status: (event: { message: TMessage }) => void;
+  /** A stored message changed otherwise (its AI understanding arrived). */
+  message_updated: (event: { message: TMessage }) => void;
   conversation_updated: (event: { conversation: TConversation; created: boolean; changes: string[] }) => void;
   notification: (event: TNotification) => void;
   presence: (event: { userId: string; status: 'online' | 'offline' }) => void;

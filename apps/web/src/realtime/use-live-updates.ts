@@ -28,6 +28,7 @@ export function useLiveUpdates(meId: string): void {
       upsertConversation(queryClient, conversation, meId);
     });
     socket.on('message_status', ({ message }) => upsertMessage(queryClient, message));
+    socket.on('message_updated', ({ message }) => upsertMessage(queryClient, message));
     socket.on('conversation_updated', ({ conversation }) =>
       upsertConversation(queryClient, conversation, meId),
     );
