@@ -4,6 +4,7 @@ import { useNavigate, useParams } from 'react-router';
 import { cardClass } from '../ui/classes';
 import { fullTime } from '../ui/format';
 import { ErrorState, Spinner } from '../ui/states';
+import { AppointmentsList } from './appointments-list';
 import { ContactForm } from './contact-form';
 import { useContactDetails, useCreateContact, useUpdateContact } from './queries';
 
@@ -52,6 +53,9 @@ function EditForm({ contact }: { contact: TContact }) {
         }}
         onCancel={() => void navigate('/contacts')}
       />
+      <div className="mt-6 border-t border-slate-200 pt-4 dark:border-slate-800">
+        <AppointmentsList contactId={contact.id} />
+      </div>
     </>
   );
 }

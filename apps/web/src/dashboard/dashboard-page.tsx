@@ -1,15 +1,18 @@
-import { roleAtLeast, type TDashboardResponse } from '@orbitdesk/shared';
+import { roleAtLeast, type TDashboardResponse, type TIntentStats } from '@orbitdesk/shared';
 import { useQuery } from '@tanstack/react-query';
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { api } from '../api/client';
 import { useCurrentUser } from '../auth/use-session';
 import { cardClass } from '../ui/classes';
 import { fullTime } from '../ui/format';
 import { EmptyState, ErrorState, Spinner } from '../ui/states';
+import { sentimentView } from '../inbox/understanding';
+import { lastDays } from './intent-stats';
 import { KpiCard } from './kpi-card';
 
 // ApexCharts is large and only this page draws with it: it loads when the dashboard is opened.
 const VolumeChart = lazy(() => import('./volume-chart').then((m) => ({ default: m.VolumeChart })));
+const IntentsChart = lazy(() => import('./intents-chart').then((m) => ({ default: m.IntentsChart })));
 
 function useDashboard(enabled: boolean) {
   return useQuery({
@@ -19,6 +22,71 @@ function useDashboard(enabled: boolean) {
     // The API caches the numbers for five minutes; asking more often would show the same ones.
     staleTime: 60_000,
   });
+}
+
+function useIntentStats() {
+  // Fixed when the page opens, so the query key (and the cache) stays the same while it is on screen.
+  const [range] = useState(() => lastDays(30, new Date()));
+  return useQuery({
+    queryKey: ['analytics', 'intents', range],
+    queryFn: ({ signal }) => api<TIntentStats>('/analytics/intents', { query: range, signal }),
+    staleTime: 60_000,
+  });
+}
+
+/** What customers wrote about over 30 days (the AI's classification), and how they felt on average. */
+function IntentsSection() {
+  const stats = useIntentStats();
+  return (
+    <section className={`${cardClass} p-4`} aria-label="Intents (30 days)" data-testid="intents-section">
+      <h2 className="mb-2 text-sm font-medium">Intents (30 days)</h2>
+      {stats.isPending ? (
+        <Spinner label="Loading intents" />
+      ) : stats.isError ? (
+        <ErrorState error={stats.error} onRetry={() => void stats.refetch()} />
+      ) : stats.data.intents.every((i) => i.count === 0) ? (
+        <EmptyState title="No classified messages yet">
+          Turn on message understanding in Settings → AI; new inbound messages are classified as they arrive.
+        </EmptyState>
+      ) : (
+        <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_14rem]">
+          <Suspense fallback={<Spinner label="Drawing the chart" />}>
+            <IntentsChart stats={stats.data} />
+          </Suspense>
+          <dl className="flex flex-col gap-3 text-sm">
+            <div>
+              <dt className="text-slate-500 dark:text-slate-400">Average sentiment</dt>
+              <dd className="text-2xl font-semibold tabular-nums" data-testid="average-sentiment">
+                {stats.data.averageSentiment === null
+                  ? '—'
+                  : sentimentView(stats.data.averageSentiment).value}
+              </dd>
+              <dd className="text-xs text-slate-500 dark:text-slate-400">
+                from −1 (negative) to +1 (positive)
+              </dd>
+            </div>
+            {stats.data.languages.length > 0 && (
+              <div>
+                <dt className="text-slate-500 dark:text-slate-400">Languages</dt>
+                <dd>
+                  <ul className="flex flex-wrap gap-1" data-testid="languages">
+                    {stats.data.languages.slice(0, 6).map((l) => (
+                      <li
+                        key={l.language}
+                        className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs dark:bg-slate-800"
+                      >
+                        {l.language.toUpperCase()} {l.count}
+                      </li>
+                    ))}
+                  </ul>
+                </dd>
+              </div>
+            )}
+          </dl>
+        </div>
+      )}
+    </section>
+  );
 }
 
 /** The workspace at a glance: KPI cards and the week's message volume. Managers and admins only. */
@@ -90,6 +158,7 @@ export function DashboardPage() {
             <VolumeChart volume={d.volume7d} />
           </Suspense>
         </section>
+        <IntentsSection />
       </div>
     </div>
   );

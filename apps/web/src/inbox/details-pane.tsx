@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client';
+import { AppointmentsList } from '../contacts/appointments-list';
 import { inputClass } from '../ui/classes';
 import { fullTime, initials } from '../ui/format';
 import { ErrorState, Spinner } from '../ui/states';
@@ -74,6 +75,7 @@ export function DetailsPane({ conversationId }: { conversationId: string }) {
   return (
     <div className="flex flex-col gap-6 p-4">
       <ContactCard contactId={contactId} />
+      <AppointmentsList contactId={contactId} />
       <ConversationTags conversationId={conversationId} tags={conversation.data?.tags ?? []} />
     </div>
   );
