@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { and, asc, count, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { TenantTx } from '../../db/database.js';
-import { channelMembers, channels, conversations, users } from '../../db/schema/index.js';
+import {
+  channelMembers,
+  channels,
+  chatAgentInboxes,
+  chatAgents,
+  conversations,
+  users,
+} from '../../db/schema/index.js';
 import type { ConversationRow } from './conversation-dto.js';
 
 /** The queries of automatic assignment. */
@@ -50,7 +57,26 @@ export class AssignmentRepository {
     return new Map(rows.map((r) => [r.userId!, r.n]));
   }
 
-  /** Only while still unassigned and not closed: a person's choice made meanwhile wins. */
+  /**
+   * Whether an AI chat agent answers the conversation, or will claim it: it is an agent's already, or it was never
+   * handed over to people and its inbox has an enabled agent. Such conversations reach people by a handoff.
+   */
+  async answeredByChatAgent(tx: TenantTx, id: string): Promise<boolean> {
+    const [row] = await tx
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(
+        and(
+          eq(conversations.id, id),
+          sql`(${conversations.chatAgentId} is not null or (${conversations.aiHandoffAt} is null and exists (
+            select 1 from ${chatAgentInboxes} join ${chatAgents} on ${chatAgents.id} = ${chatAgentInboxes.agentId}
+            where ${chatAgentInboxes.channelId} = ${conversations.channelId} and ${chatAgents.enabled})))`,
+        ),
+      );
+    return row !== undefined;
+  }
+
+  /** Only while still unassigned, not an AI agent's, and not closed: a choice made meanwhile wins. */
   async assignIfUnassigned(tx: TenantTx, id: string, userId: string): Promise<ConversationRow | undefined> {
     const [row] = await tx
       .update(conversations)
@@ -59,6 +85,7 @@ export class AssignmentRepository {
         and(
           eq(conversations.id, id),
           isNull(conversations.assigneeId),
+          isNull(conversations.chatAgentId),
           inArray(conversations.status, ['open', 'pending']),
         ),
       )

@@ -36,7 +36,7 @@ export class AssignmentService {
    * conversation simply waits in the unassigned queue.
    */
   async assignOnArrival(tenantId: string, conversation: TConversation): Promise<TConversation> {
-    if (conversation.assigneeId !== null) return conversation;
+    if (conversation.assigneeId !== null || conversation.chatAgentId !== null) return conversation;
     try {
       return (await this.assign(tenantId, conversation)) ?? conversation;
     } catch (err) {
@@ -47,12 +47,22 @@ export class AssignmentService {
     }
   }
 
+  /**
+   * An AI chat agent handed the conversation over to people: the inbox's round-robin picks one of them now, as it
+   * would have on arrival. Same rules and guarantees as assignOnArrival (never throws; nobody qualifies → the
+   * conversation waits unassigned).
+   */
+  assignOnHandoff(tenantId: string, conversation: TConversation): Promise<TConversation> {
+    return this.assignOnArrival(tenantId, conversation);
+  }
+
   private async assign(tenantId: string, conversation: TConversation): Promise<TConversation | undefined> {
     const inbox = await this.tenantDb.run(async (tx) => {
       const settings = await this.repo.inboxSettings(tx, conversation.channelId);
-      return settings?.autoAssign
-        ? { ...settings, members: await this.repo.activeMembers(tx, conversation.channelId) }
-        : undefined;
+      // Conversations an AI agent answers (or is about to claim) reach people by its handoff, not here.
+      if (!settings?.autoAssign || (await this.repo.answeredByChatAgent(tx, conversation.id)))
+        return undefined;
+      return { ...settings, members: await this.repo.activeMembers(tx, conversation.channelId) };
     });
     if (!inbox?.members.length) return undefined;
     const online = new Set(await this.realtime.onlineUsers(tenantId));
