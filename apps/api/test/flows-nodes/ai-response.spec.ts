@@ -3,15 +3,15 @@ import { FlowNodeRegistry } from '../../src/modules/flows/engine/flow-node-regis
 import { AiResponseNode } from '../../src/modules/flows/nodes/ai/ai-response.node.js';
 import {
   FlowAiClient,
+  FlowDependencyError,
   type FlowAiReply,
   type FlowAiRequest,
-  UnconfiguredFlowAiClient,
 } from '../../src/modules/flows/nodes/ai/flow-ai-client.js';
 import { makeNode, makeRunContext } from './context.js';
 
 /**
- * A stand-in for the AI service, which arrives with the AI issue: it answers from what it was asked, so the
- * test shows exactly what the node sends and stores.
+ * A stand-in for the AI service (the real client is tested in chat-agents-flow-ai.spec.ts): it answers from what
+ * it was asked, so the test shows exactly what the node sends and stores.
  */
 class RecordingAiClient extends FlowAiClient {
   readonly asked: FlowAiRequest[] = [];
@@ -31,11 +31,16 @@ const ctx = makeRunContext({
 const AGENT = '3f1c2a9e-7b5d-4c1e-9a2b-0d4e5f6a7b8c';
 
 describe('ai_response node', () => {
-  it('fails plainly while the AI service is not configured', async () => {
-    const node = new AiResponseNode(new FlowNodeRegistry(), new UnconfiguredFlowAiClient());
+  it('fails plainly when a dependency is missing (an unknown agent)', async () => {
+    const node = new AiResponseNode(
+      new FlowNodeRegistry(),
+      new RecordingAiClient(() =>
+        Promise.reject(new FlowDependencyError('No AI agent of this workspace has id x')),
+      ),
+    );
     expect(await node.execute(makeNode('ai_response', { prompt: 'Answer.' }), ctx)).toEqual({
       kind: 'fail',
-      error: 'ai_response node ai_response_1: The AI service is not configured',
+      error: 'ai_response node ai_response_1: No AI agent of this workspace has id x',
     });
   });
 

@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { ChannelCoreModule } from '../../channels/channel-core.module.js';
 import { TwilioSmsAdapterModule } from '../../channels/twilio-sms/twilio-sms.module.js';
 import { AiResponseNode } from './ai/ai-response.node.js';
-import { FlowAiClient, UnconfiguredFlowAiClient } from './ai/flow-ai-client.js';
+import { ChatAgentsCoreModule } from '../../chat-agents/chat-agents-core.module.js';
+import { ChatAgentFlowAiClient } from './ai/chat-agent-flow-ai-client.js';
+import { FlowAiClient } from './ai/flow-ai-client.js';
 import { ConditionNode } from './condition.node.js';
 import { FlowInboxes } from './flow-inboxes.js';
 import { FlowRegistryModule } from './flow-registry.module.js';
@@ -26,13 +28,13 @@ import { VoiceCallNode } from './voice-call.node.js';
  * starts. Needs the global infrastructure of the API and the worker: APP_CONFIG, Database, SafeHttpClient.
  */
 @Module({
-  imports: [FlowRegistryModule, ChannelCoreModule, TwilioSmsAdapterModule],
+  imports: [FlowRegistryModule, ChannelCoreModule, TwilioSmsAdapterModule, ChatAgentsCoreModule],
   providers: [
     FlowInboxes,
     FlowTwilio,
     GoogleAccessTokens,
     { provide: SheetsCredentialsProvider, useClass: NoSheetsCredentials },
-    { provide: FlowAiClient, useClass: UnconfiguredFlowAiClient },
+    { provide: FlowAiClient, useClass: ChatAgentFlowAiClient },
     ConditionNode,
     SetVariableNode,
     LoopNode,

@@ -1,5 +1,3 @@
-import { Injectable } from '@nestjs/common';
-
 /** What the AI Response node asks the AI service. */
 export interface FlowAiRequest {
   tenantId: string;
@@ -25,17 +23,9 @@ export interface FlowAiReply {
 export class FlowDependencyError extends Error {}
 
 /**
- * The AI service as the flow engine sees it. The AI issue provides the real implementation (replace the
- * provider in FlowNodesModule), which answers and, when asked, posts the answer in the conversation the way
- * its AI agents reply. Until then every call fails with a plain message.
+ * The AI service as the flow engine sees it: answers and, when asked, posts the answer in the conversation the way
+ * AI agents reply. Implemented by ChatAgentFlowAiClient (chat-agent-flow-ai-client.ts).
  */
 export abstract class FlowAiClient {
   abstract reply(request: FlowAiRequest, signal: AbortSignal): Promise<FlowAiReply>;
-}
-
-@Injectable()
-export class UnconfiguredFlowAiClient extends FlowAiClient {
-  reply(): Promise<FlowAiReply> {
-    return Promise.reject(new FlowDependencyError('The AI service is not configured'));
-  }
 }
