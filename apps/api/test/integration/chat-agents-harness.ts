@@ -1,13 +1,20 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { sql } from 'drizzle-orm';
+import type { Socket as ClientSocket } from 'socket.io-client';
 import { expect } from 'vitest';
 import { AI_TOOLS_AUDIENCE, signInternalToken } from '../../src/common/ai/internal-jwt.js';
 import { SecretBox } from '../../src/common/crypto/secret-box.js';
 import { aiSettings } from '../../src/db/schema/index.js';
+import { RealtimeService } from '../../src/modules/realtime/realtime.service.js';
 import { startWorker, type RunningWorker } from '../../src/worker.js';
 import { startAiService, type RunningAiService } from '../support/ai-service.js';
 import { eventually } from '../support/eventually.js';
+import { postMultipart } from '../support/multipart.js';
+import { connectAgent } from '../support/sockets.js';
 import { http, startTestApp, type TestContext } from '../support/test-app.js';
 
 /** A port nobody listens on right now (the app listens on it next, so its tool-callback URL is known upfront). */
@@ -37,8 +44,11 @@ export async function startAgentStack(opts: { aiServiceUrl?: string } = {}): Pro
   const ai = opts.aiServiceUrl ? undefined : await startAiService();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
+  const storage = mkdtempSync(join(tmpdir(), 'od-agents-'));
   const ctx = await startTestApp({
     env: {
+      // Uploaded knowledge files.
+      STORAGE_LOCAL_DIR: storage,
       AI_SERVICE_URL: opts.aiServiceUrl ?? ai!.url,
       AI_CALLBACK_BASE_URL: base,
       AI_REQUEST_TIMEOUT_MS: '20000',
@@ -57,6 +67,7 @@ export async function startAgentStack(opts: { aiServiceUrl?: string } = {}): Pro
       await worker.close();
       await ctx.close();
       await ai?.close();
+      rmSync(storage, { recursive: true, force: true });
     },
   };
 }
@@ -119,7 +130,7 @@ export const messagesOf = async (ctx: TestContext, conversationId: string) =>
 
 export type ConversationState = {
   chat_agent_id: string | null;
-  ai_handoff_at: Date | null;
+  ai_handoff_at: string | null;
   assignee_id: string | null;
   status: string;
 };
@@ -230,5 +241,65 @@ export async function startLoopingOpenAi(apiKey: string, tool: string) {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** A knowledge base with one uploaded text file, indexed by the worker. */
+export async function knowledgeBaseWithFile(
+  ctx: TestContext,
+  token: string,
+  file: { name: string; text: string; contentType?: string },
+) {
+  const kb = await http(ctx.app, 'POST', '/api/v1/knowledge-bases', {
+    token,
+    body: { name: `KB ${file.name} ${Math.random().toString(36).slice(2, 8)}` },
+  });
+  if (kb.status !== 201)
+    throw new Error(`knowledge base not created: ${kb.status} ${JSON.stringify(kb.body)}`);
+  const uploaded = await postMultipart(
+    ctx.app,
+    `/api/v1/knowledge-bases/${kb.body.id}/sources/upload`,
+    [
+      {
+        kind: 'file',
+        name: 'file',
+        fileName: file.name,
+        contentType: file.contentType ?? 'text/plain',
+        data: Buffer.from(file.text),
+      },
+    ],
+    { token },
+  );
+  if (uploaded.status >= 300) {
+    throw new Error(`upload refused: ${uploaded.status} ${JSON.stringify(uploaded.body)}`);
+  }
+  const sourceId = (uploaded.body as { id: string }).id;
+  await eventually(async () => {
+    const res = await http(ctx.app, 'GET', `/api/v1/knowledge-bases/${kb.body.id}/sources/${sourceId}`, {
+      token,
+    });
+    expect(res.body.status, JSON.stringify(res.body)).toBe('ready');
+  }, 20_000);
+  return { id: kb.body.id as string, sourceId };
+}
+
+/**
+ * Puts agents online through real sockets on the stack's listening API (test/support/online-agents.ts listens
+ * on a port of its own, which an app already listening cannot).
+ */
+export function onlineOn(stack: AgentStack) {
+  const open = new Set<ClientSocket>();
+  const realtime = stack.ctx.app.get(RealtimeService);
+  return {
+    async connect(token: string, tenantId: string, userId: string): Promise<void> {
+      const socket = await connectAgent(stack.base, token);
+      open.add(socket);
+      await eventually(async () => expect(await realtime.isOnline(tenantId, userId)).toBe(true), 3_000);
+    },
+    async closeAll(): Promise<void> {
+      for (const socket of open) socket.disconnect();
+      open.clear();
+      await new Promise((r) => setTimeout(r, 100));
+    },
   };
 }
