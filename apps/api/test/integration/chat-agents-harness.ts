@@ -274,12 +274,18 @@ export async function knowledgeBaseWithFile(
     throw new Error(`upload refused: ${uploaded.status} ${JSON.stringify(uploaded.body)}`);
   }
   const sourceId = (uploaded.body as { id: string }).id;
-  await eventually(async () => {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
     const res = await http(ctx.app, 'GET', `/api/v1/knowledge-bases/${kb.body.id}/sources/${sourceId}`, {
       token,
     });
-    expect(res.body.status, JSON.stringify(res.body)).toBe('ready');
-  }, 20_000);
+    if (res.body.status === 'ready') break;
+    // A failed source never becomes ready: say why at once.
+    if (res.body.status === 'failed' || Date.now() > deadline) {
+      throw new Error(`source ${file.name} not indexed: ${JSON.stringify(res.body)}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
   return { id: kb.body.id as string, sourceId };
 }
 
