@@ -31,12 +31,13 @@ export const screenshotPath = (name: string): string =>
 /**
  * The whole stack the inbox and flow-builder specs drive: the API on a real port (loopback callbacks allowed), the
  * worker, the web server in front of it, Chromium, and a workspace "Acme Support" whose admin Ava owns an api
- * inbox wired to a callback receiver. `close()` stops everything in reverse order.
+ * inbox wired to a callback receiver. `env` adds to (or overrides) the API's and worker's configuration, e.g.
+ * AI_SERVICE_URL. `close()` stops everything in reverse order.
  */
-export async function startWebStack() {
+export async function startWebStack(opts: { env?: Partial<Record<string, string>> } = {}) {
   await assertWebBuilt();
   // The callback receiver is on loopback, which the SSRF guard refuses unless told otherwise.
-  const ctx = await startTestApp({ env: { OUTBOUND_ALLOW_PRIVATE_NETWORKS: 'true' } });
+  const ctx = await startTestApp({ env: { OUTBOUND_ALLOW_PRIVATE_NETWORKS: 'true', ...opts.env } });
   const apiUrl = await listen(ctx.app);
   const worker = await startWorker(ctx.config);
   const tenant = await makeTenant(ctx.database, { name: 'Acme Support' });
