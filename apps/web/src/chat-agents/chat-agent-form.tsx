@@ -49,13 +49,11 @@ function FieldError({ id, message }: { id: string; message: string | undefined }
 export function ChatAgentForm({
   agent,
   readOnly,
-  isAdmin,
   onSubmit,
   onCancel,
 }: {
   agent?: TChatAgent;
   readOnly: boolean;
-  isAdmin: boolean;
   onSubmit: (body: ReturnType<typeof toChatAgentBody>) => Promise<unknown>;
   onCancel: () => void;
 }) {
@@ -79,8 +77,7 @@ export function ChatAgentForm({
   const channels = useChannels();
   const bases = useKnowledgeBases();
   const agents = useChatAgents();
-  // The workspace's settings are for admins; others see "workspace default" without the name.
-  const settings = useAiSettings(isAdmin);
+  const settings = useAiSettings();
   const owners = inboxOwners(agents.data ?? [], agent?.id);
   const workspaceDefault = settings.data
     ? `Workspace default (${PROVIDER_LABELS[settings.data.provider]} · ${settings.data.model})`
@@ -94,7 +91,7 @@ export function ChatAgentForm({
       form.reset(values);
       setSaved(true);
     } catch (err) {
-      setFormError(placeServerErrors(err, chatAgentField, form.setError));
+      setFormError(placeServerErrors(err, chatAgentField, form.setError, 'name'));
     }
   });
 

@@ -23,7 +23,6 @@ const backLink = (
 
 export function NewChatAgentPage() {
   const navigate = useNavigate();
-  const me = useCurrentUser();
   const create = useCreateChatAgent();
   return (
     <div className="flex flex-col gap-4">
@@ -32,7 +31,6 @@ export function NewChatAgentPage() {
       <div className={`${cardClass} p-4`}>
         <ChatAgentForm
           readOnly={false}
-          isAdmin={me.role === 'ADMIN'}
           onSubmit={async (body) => {
             const agent = await create.mutateAsync(body);
             // The preview needs a saved agent: its page opens next.
@@ -69,7 +67,6 @@ function AgentEditor({ agent, isAdmin }: { agent: TChatAgent; isAdmin: boolean }
             key={agent.id}
             agent={agent}
             readOnly={!isAdmin}
-            isAdmin={isAdmin}
             onSubmit={(body) => update.mutateAsync({ id: agent.id, body })}
             onCancel={() => void navigate('/ai-agents')}
           />

@@ -19,7 +19,9 @@ export function ThreadHeader({ conversation: c, backTo }: { conversation: TConve
   const online = useLiveState((s) => s.online);
   const update = useUpdateConversation(c.id);
   const me = useCurrentUser();
-  const agents = useChatAgents(Boolean(c.chatAgentId));
+  // The agent stops the moment a person is assigned (the API releases chatAgentId at its next message).
+  const botActive = c.chatAgentId !== null && c.assigneeId === null;
+  const agents = useChatAgents(botActive);
   const agentName = agents.data?.find((a) => a.id === c.chatAgentId)?.name;
   const channel = channels.data?.find((ch) => ch.id === c.channelId);
   const name = contact.data?.name ?? contact.data?.phone ?? contact.data?.email ?? 'Unknown contact';
@@ -40,7 +42,7 @@ export function ThreadHeader({ conversation: c, backTo }: { conversation: TConve
           {channel && <span>· {channel.name}</span>}
           <StatusBadge status={c.status} />
           {c.status === 'snoozed' && c.snoozedUntil && <span>until {fullTime(c.snoozedUntil)}</span>}
-          {c.chatAgentId && (
+          {botActive && (
             <span
               className="rounded-full bg-violet-100 px-2 py-0.5 font-medium text-violet-800 dark:bg-violet-950 dark:text-violet-200"
               data-testid="ai-agent-badge"
@@ -50,7 +52,7 @@ export function ThreadHeader({ conversation: c, backTo }: { conversation: TConve
           )}
         </p>
       </div>
-      {c.chatAgentId && (
+      {botActive && (
         <button
           type="button"
           className={secondaryButton}

@@ -51,7 +51,7 @@ export function KnowledgeBaseForm({
     try {
       await onSubmit(toKnowledgeBaseBody(values));
     } catch (err) {
-      setFormError(placeServerErrors(err, knowledgeBaseField, form.setError));
+      setFormError(placeServerErrors(err, knowledgeBaseField, form.setError, 'name'));
     }
   });
   return (

@@ -46,7 +46,7 @@ export function ChipsInput({
       <div
         className={`flex flex-wrap items-center gap-1.5 rounded-md border bg-white px-2 py-1.5 shadow-sm focus-within:border-brand-500 focus-within:ring-2 focus-within:ring-brand-500/30 dark:bg-slate-900 ${error ? 'border-red-400 dark:border-red-700' : 'border-slate-300 dark:border-slate-700'}`}
       >
-        <ul className="contents" aria-label={label}>
+        <ul className="contents">
           {value.map((chip) => (
             <li
               key={chip}

@@ -72,5 +72,10 @@ describe('placeServerErrors', () => {
     expect(placeServerErrors<Values>(new TypeError('fetch failed'), fieldOf, setError)).toMatch(
       /reach the server/,
     );
+
+    // A 409 (a name already taken) goes to the field the form names for it.
+    placed.length = 0;
+    expect(placeServerErrors<Values>(new ApiError(409, 'Name taken'), fieldOf, setError, 'name')).toBeNull();
+    expect(placed).toEqual([['name', 'Name taken']]);
   });
 });

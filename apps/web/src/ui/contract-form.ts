@@ -42,14 +42,19 @@ export function contractResolver<V extends FieldValues>(
 
 /**
  * Puts a failed request's field issues next to their fields; returns the message for the top of the form, or
- * null when every issue found its field.
+ * null when every issue found its field. `conflictField` is where a 409 belongs (a name already taken).
  */
 export function placeServerErrors<V extends FieldValues>(
   error: unknown,
   fieldOf: FieldOfPath<V>,
   setError: UseFormSetError<V>,
+  conflictField?: Path<V>,
 ): string | null {
   if (!(error instanceof ApiError)) return 'Could not reach the server; check your connection';
+  if (error.status === 409 && conflictField) {
+    setError(conflictField, { type: 'server', message: error.message });
+    return null;
+  }
   let placed = 0;
   for (const issue of error.issues) {
     const field = fieldOf(splitIssuePath(issue.path));

@@ -63,11 +63,11 @@ function ConnectionTest({ unsaved }: { unsaved: boolean }) {
           className={`rounded-md px-3 py-2 text-sm ${test.data.ok ? 'bg-emerald-50 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200' : 'bg-red-50 text-red-700 dark:bg-red-950 dark:text-red-300'}`}
         >
           {test.data.ok ? '✓ ' : '✕ '}
-          {test.data.message ?? (test.data.ok ? 'The provider answered.' : 'The provider did not answer.')}
-          {test.data.model && <span className="opacity-75"> · {test.data.model}</span>}
-          {typeof test.data.latencyMs === 'number' && (
-            <span className="opacity-75"> · {test.data.latencyMs} ms</span>
-          )}
+          {test.data.message}
+          <span className="opacity-75">
+            {' '}
+            · {PROVIDER_LABELS[test.data.provider]} · {test.data.model}
+          </span>
         </p>
       )}
     </div>

@@ -1,23 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { TAiSettings, TUpdateAiSettingsRequest } from '@orbitdesk/shared';
+import type { TAiSettings, TAiSettingsTestResponse, TUpdateAiSettingsRequest } from '@orbitdesk/shared';
 import { api } from '../../api/client';
 
 export const aiSettingsKey = ['ai-settings'] as const;
 
-/** What `POST /ai/settings/test` answers: whether the provider replied, and what it said or why it failed. */
-export interface AiConnectionTest {
-  ok: boolean;
-  message?: string;
-  provider?: string;
-  model?: string;
-  latencyMs?: number;
-}
-
-export function useAiSettings(enabled = true) {
+export function useAiSettings() {
   return useQuery({
     queryKey: aiSettingsKey,
     queryFn: ({ signal }) => api<TAiSettings>('/ai/settings', { signal }),
-    enabled,
   });
 }
 
@@ -31,6 +21,6 @@ export function useSaveAiSettings() {
 
 export function useTestAiConnection() {
   return useMutation({
-    mutationFn: () => api<AiConnectionTest>('/ai/settings/test', { method: 'POST' }),
+    mutationFn: () => api<TAiSettingsTestResponse>('/ai/settings/test', { method: 'POST' }),
   });
 }
