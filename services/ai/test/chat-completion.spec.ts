@@ -70,6 +70,29 @@ describe('POST /chat/completion', () => {
     expect(sent.body.messages).toEqual(messages);
   });
 
+  it('leaves empty turns out of what Anthropic gets (it refuses empty content)', async () => {
+    anthropic.reply({ text: 'Hello again.' });
+    const res = await ai.post('/chat/completion', {
+      provider: {
+        provider: 'anthropic',
+        model: 'claude-x',
+        apiKey: anthropic.apiKey,
+        baseUrl: anthropic.baseUrl,
+      },
+      messages: [
+        { role: 'user', content: 'Hi' },
+        { role: 'assistant', content: '' },
+        { role: 'user', content: 'Anyone there?' },
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.text).toBe('Hello again.');
+    expect(anthropic.requests.at(-1)!.body.messages).toEqual([
+      { role: 'user', content: 'Hi' },
+      { role: 'user', content: 'Anyone there?' },
+    ]);
+  });
+
   it('reaches an OpenAI-compatible provider (deepseek) at the given base URL, with max_tokens', async () => {
     openai.reply({ content: 'Ja.' });
     const res = await ai.post('/chat/completion', {

@@ -44,6 +44,8 @@ export function toAnthropicMessages(messages: ProviderMessage[]): MessageParam[]
       continue;
     }
     flushResults();
+    // Anthropic refuses empty text blocks; an empty turn in the history says nothing anyway.
+    if (!m.content.trim() && !(m.role === 'assistant' && m.toolCalls?.length)) continue;
     if (m.role === 'user') {
       out.push({ role: 'user', content: m.content });
     } else if (m.toolCalls?.length) {

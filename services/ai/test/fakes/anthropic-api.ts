@@ -102,6 +102,17 @@ export async function startFakeAnthropic(options: { apiKey?: string } = {}) {
         return refuse(res, 'tools: each tool needs a name and an input_schema of type "object"');
       }
     }
+    for (const [i, m] of (body.messages as any[]).entries()) {
+      const empty =
+        (typeof m.content === 'string' && m.content === '') ||
+        blocksOf(m.content).some((b) => b.type === 'text' && b.text === '');
+      if (empty) {
+        return refuse(
+          res,
+          `messages.${i}: all messages must have non-empty content except for the optional final assistant message`,
+        );
+      }
+    }
     const protocol = toolProtocolError(body.messages);
     if (protocol) return refuse(res, protocol);
     const next = replies.shift();
