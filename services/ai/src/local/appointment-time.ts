@@ -34,10 +34,11 @@ function validDay(year: number, month: number, day: number): CalendarDay | null 
   return date.getUTCMonth() === month && date.getUTCDate() === day ? { year, month, day } : null;
 }
 
-function findDate(text: string, now: Date): CalendarDay | null {
+/** The day the text names; 'invalid' for a date that does not exist (Feb 30), null when it names none. */
+function findDate(text: string, now: Date): CalendarDay | 'invalid' | null {
   const today = utcDay(now);
   const iso = /\b(\d{4})-(\d{1,2})-(\d{1,2})\b/.exec(text);
-  if (iso) return validDay(Number(iso[1]), Number(iso[2]) - 1, Number(iso[3]));
+  if (iso) return validDay(Number(iso[1]), Number(iso[2]) - 1, Number(iso[3])) ?? 'invalid';
 
   if (/\bday after tomorrow\b/.test(text)) return addDays(today, 2);
   if (/\b(?:tomorrow|tmrw|tmr|tomorow)\b/.test(text)) return addDays(today, 1);
@@ -57,12 +58,12 @@ function findDate(text: string, now: Date): CalendarDay | null {
   if (named) {
     const month = MONTHS.indexOf(named.month.slice(0, 3));
     const day = Number(named.day);
-    if (named.year) return validDay(Number(named.year), month, day);
+    if (named.year) return validDay(Number(named.year), month, day) ?? 'invalid';
     const thisYear = validDay(today.year, month, day);
     // "Dec 3" in January means this December; "Jan 3" in December means next January.
     if (thisYear && Date.UTC(thisYear.year, month, day) >= Date.UTC(today.year, today.month, today.day))
       return thisYear;
-    return validDay(today.year + 1, month, day);
+    return validDay(today.year + 1, month, day) ?? 'invalid';
   }
 
   const weekday =
@@ -125,6 +126,7 @@ export function parseAppointmentTime(message: string, now: Date): Date | null {
   const time = findTime(text);
   if (!time) return null;
   const date = findDate(text, now);
+  if (date === 'invalid') return null;
   if (date) return new Date(Date.UTC(date.year, date.month, date.day, time.hour, time.minute));
   const today = utcDay(now);
   const candidate = new Date(Date.UTC(today.year, today.month, today.day, time.hour, time.minute));

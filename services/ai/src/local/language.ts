@@ -42,7 +42,7 @@ export function detectLanguage(text: string): string {
   // Links, addresses, numbers and emojis say nothing about the language and skew the trigrams.
   const cleaned = text
     .replace(/\b(?:https?:\/\/|www\.)\S+/giu, ' ')
-    .replace(/\S+@\S+/gu, ' ')
+    .replace(/(?<!\S)\S*@\S*/gu, ' ')
     .replace(/[^\p{L}\p{M}\s'’-]+/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim();

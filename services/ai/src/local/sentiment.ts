@@ -231,6 +231,15 @@ const NEGATORS = new Set([
   'nie',
 ]);
 
+/** Verbs with no feeling of their own whose negation is a complaint: "doesn't work", "never arrived". */
+const NEGATED_FAILURE = new Set(
+  (
+    'work works working worked help helps helped respond responds responded answer answers answered reply ' +
+    'replies replied arrive arrives arrived load loads loading connect connects start starts open opens fix ' +
+    'fixed show showed come came charge charges sync syncs funciona funcionan marche fonctionne geht'
+  ).split(' '),
+);
+
 const INTENSIFIERS: Record<string, number> = {
   very: 1.5,
   really: 1.4,
@@ -388,6 +397,12 @@ export function sentimentScore(text: string): number {
     }
 
     valence = lookUp(word);
+    if (negateLeft > 0 && NEGATED_FAILURE.has(word)) {
+      scores.push(-1.5 * boost);
+      negateLeft = 0;
+      boost = 1;
+      continue;
+    }
     if (valence !== undefined && valence !== 0) {
       let value = valence * boost * (token.caps ? 1.3 : 1);
       // "not good" is bad; "not bad" is only mildly good.

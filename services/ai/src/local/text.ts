@@ -3,10 +3,13 @@
  * always gives the same tokens, so a model trained at build time sees exactly what it sees at run time.
  */
 
+// Every pattern here starts only where a token can start and bounds its repeats: messages are untrusted and up
+// to 20,000 characters, and an unanchored `x+@` backtracks quadratically over a long run of letters.
 const URL_RE =
-  /\b(?:https?:\/\/|www\.)\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|info|xyz|top|ru|co|io|ly|me)(?:\/\S*)?/giu;
-const EMAIL_RE = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
-const MONEY_RE = /[$€£¥₹]\s?\d[\d.,]*|\d[\d.,]*\s?(?:[$€£¥₹]|usd|eur|euros?|dollars?|pounds?)\b/giu;
+  /\b(?:https?:\/\/|www\.)\S+|(?<![a-z0-9.-])[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,8}\.(?:com|net|org|info|xyz|top|ru|co|io|ly|me)\b(?:\/\S*)?/giu;
+const EMAIL_RE = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}.-]{1,255}\.[\p{L}]{2,24}/gu;
+const MONEY_RE =
+  /[$€£¥₹]\s?\d[\d.,]{0,20}|(?<![\d.,])\d[\d.,]{0,20}\s?(?:[$€£¥₹]|usd|eur|euros?|dollars?|pounds?)\b/giu;
 const EMOJI_RE = /\p{Extended_Pictographic}/u;
 // A word, a number, or one pictograph; apostrophes inside words are dropped later ("don't" → "dont").
 const TOKEN_RE = /[\p{L}\p{M}\p{N}]+(?:['’][\p{L}]+)*|\p{Extended_Pictographic}/gu;

@@ -38,7 +38,7 @@ const HANDOFF_PATTERNS = [
   /\bfalar com (?:um|uma) (?:atendente|pessoa|humano)\b/i,
 ];
 
-const EMAIL_RE = /[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/i;
+const EMAIL_RE = /(?<![\w.%+-])[\w.%+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}\.[a-z]{2,24}\b/i;
 const NAME_WORD = "[\\p{L}][\\p{L}'’-]*";
 /** Words that end a name the customer gave ("my name is Jane Doe and ..."). */
 const NAME_STOP = new Set(
