@@ -76,7 +76,11 @@ export class AiProviderResolver {
    * The config that embeds with the model named by a knowledge base (`provider:model`), so queries land in the
    * same vector space as the stored chunks.
    */
-  async embeddingConfigFor(tx: TenantTx, tenantId: string, embeddingModel: string): Promise<TAiProviderConfig> {
+  async embeddingConfigFor(
+    tx: TenantTx,
+    tenantId: string,
+    embeddingModel: string,
+  ): Promise<TAiProviderConfig> {
     const [provider, ...rest] = embeddingModel.split(':');
     const s = await this.settings(tx, tenantId);
     return this.build(tenantId, s.row, provider as AiProvider, rest.join(':'));
