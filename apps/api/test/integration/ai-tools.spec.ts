@@ -6,7 +6,7 @@ import { startWorker, type RunningWorker } from '../../src/worker.js';
 import { edge, helloGraph, node } from '../flows/graphs.js';
 import { eventually } from '../support/eventually.js';
 import { makeTenantWithUser } from '../support/factories.js';
-import { inbound, makeApiInbox, textFrom } from '../support/inbox.js';
+import { inbound, makeApiInbox } from '../support/inbox.js';
 import { http, startTestApp, type TestContext } from '../support/test-app.js';
 import { makeAgent, messagesOf, toolToken } from './chat-agents-harness.js';
 

@@ -224,6 +224,7 @@ describe('chat agents answer inbound messages', () => {
 
     const ask = await say(inbox, 'decides-1', 'I want to talk to a person');
     const run = await runOf(ctx(), ask.messageId);
+    expect(run.agent_id).toBe(agent.id);
     expect(run.handoff).toBe(true);
     expect(run.handoff_reason).toBeTruthy();
     expect(run.handoff_reason).not.toContain('keyword');
