@@ -102,7 +102,7 @@ export async function startFakeAnthropic(options: { apiKey?: string } = {}) {
         return refuse(res, 'tools: each tool needs a name and an input_schema of type "object"');
       }
     }
-    for (const [i, m] of (body.messages as any[]).entries()) {
+    for (const [i, m] of body.messages.entries()) {
       const empty =
         (typeof m.content === 'string' && m.content === '') ||
         blocksOf(m.content).some((b) => b.type === 'text' && b.text === '');
