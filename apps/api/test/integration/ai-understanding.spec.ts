@@ -280,3 +280,40 @@ describe('message understanding when the AI service is down', () => {
     expect(page.body.items).toEqual([expect.objectContaining({ id: sent.messageId, understanding: null })]);
   });
 });
+
+describe('message understanding when the AI service refuses the request', () => {
+  let ai: RunningAiService;
+  let ctx: TestContext;
+  let worker: RunningWorker;
+  let jobs: Queue;
+  let queueConnection: Redis;
+
+  beforeAll(async () => {
+    // An AI service that trusts another secret answers every call 401: asking again cannot help.
+    ai = await startAiService({ internalJwtSecret: 'another-internal-secret-0123456789abcdef' });
+    ctx = await startTestApp({ env: { AI_SERVICE_URL: ai.url } });
+    worker = await startWorker(ctx.config);
+    queueConnection = new Redis(ctx.config.REDIS_URL, { maxRetriesPerRequest: null });
+    jobs = new Queue(AI_UNDERSTANDING_QUEUE, { connection: queueConnection, prefix: bullPrefix(ctx.config) });
+  });
+  afterAll(async () => {
+    await jobs?.close();
+    queueConnection?.disconnect();
+    await worker?.close();
+    await ctx?.close();
+    await ai?.close();
+  });
+
+  it('gives up at once, leaving the message unclassified', async () => {
+    const ws = await workspace(ctx);
+    const sent = await ws.text('ivy', 'Can I change the delivery address of my order?');
+    const job = await eventually(async () => {
+      const found = await jobs.getJob(sent.messageId);
+      expect(await found?.getState()).toBe('failed');
+      return found!;
+    }, 10_000);
+    expect(job.attemptsMade).toBe(1);
+    expect(job.failedReason).toMatch(/\(401\)/);
+    expect(await rowOf(ctx, sent.messageId)).toMatchObject({ intent: null, sentiment: null, language: null });
+  });
+});
