@@ -11,7 +11,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { UnderstandingFlag } from '../ai-settings/understanding-flag.js';
 import { MessageUnderstandingService } from './message-understanding.service.js';
 
-/** A refusal that asking again will not change (a bad key, a model that does not exist): not retried. */
+/** A refusal that asking again will not change (the AI service rejecting our token or the request): not retried. */
 const isPermanent = (err: unknown): boolean =>
   err instanceof AiServiceError &&
   err.status >= 400 &&
