@@ -20,6 +20,7 @@ import { ChipsInput } from '../ui/chips-input';
 import { inputClass, primaryButton, secondaryButton, selectClass } from '../ui/classes';
 import { contractResolver, placeServerErrors } from '../ui/contract-form';
 import { Field } from '../ui/field';
+import { plural } from '../ui/format';
 import {
   chatAgentField,
   inboxOwners,
@@ -79,9 +80,7 @@ export function ChatAgentForm({
   const agents = useChatAgents();
   const settings = useAiSettings();
   const owners = inboxOwners(agents.data ?? [], agent?.id);
-  const workspaceDefault = settings.data
-    ? `Workspace default (${PROVIDER_LABELS[settings.data.provider]} · ${settings.data.model})`
-    : 'Workspace default';
+  const workspaceDefault = settings.data ? `Workspace default (${settings.data.model})` : 'Workspace default';
 
   const submit = form.handleSubmit(async (values) => {
     setFormError(null);
@@ -257,7 +256,7 @@ export function ChatAgentForm({
               options={(bases.data ?? []).map((b) => ({
                 value: b.id,
                 label: b.name,
-                hint: `${b.sourceCount} sources · ${b.chunkCount} chunks`,
+                hint: `${plural(b.sourceCount, 'source')} · ${plural(b.chunkCount, 'chunk')}`,
               }))}
               value={field.value}
               onChange={field.onChange}

@@ -44,7 +44,7 @@ export function ThreadHeader({ conversation: c, backTo }: { conversation: TConve
           {c.status === 'snoozed' && c.snoozedUntil && <span>until {fullTime(c.snoozedUntil)}</span>}
           {botActive && (
             <span
-              className="rounded-full bg-violet-100 px-2 py-0.5 font-medium text-violet-800 dark:bg-violet-950 dark:text-violet-200"
+              className="rounded-full bg-violet-100 px-2 py-0.5 whitespace-nowrap font-medium text-violet-800 dark:bg-violet-950 dark:text-violet-200"
               data-testid="ai-agent-badge"
             >
               AI agent: {agentName ?? 'answering'}

@@ -6,6 +6,7 @@ import { useCurrentUser } from '../auth/use-session';
 import { ConfirmButton } from '../settings/confirm-button';
 import { MutationError } from '../settings/settings-ui';
 import { cardClass, secondaryButton } from '../ui/classes';
+import { plural } from '../ui/format';
 import { EmptyState, ErrorState, Spinner } from '../ui/states';
 import { AddSourcePanel } from './add-source-panel';
 import { KnowledgeBaseForm } from './knowledge-bases-page';
@@ -56,7 +57,7 @@ function BaseHeader({
             <p className="text-sm text-slate-600 dark:text-slate-400">{base.description}</p>
           )}
           <p className="mt-1 text-xs text-slate-500 dark:text-slate-400" data-testid="kb-summary">
-            {base.sourceCount} sources · {base.chunkCount} chunks ·{' '}
+            {plural(base.sourceCount, 'source')} · {plural(base.chunkCount, 'chunk')} ·{' '}
             <span className="font-mono">{base.embeddingModel}</span>
           </p>
         </div>

@@ -133,7 +133,7 @@ export function SourcesTable({
                   </td>
                   {isAdmin && (
                     <td className={`${tdClass} text-right whitespace-nowrap`}>
-                      <span className="inline-flex flex-wrap justify-end gap-2">
+                      <span className="inline-flex justify-end gap-2">
                         <button
                           type="button"
                           className={`${secondaryButton} py-1`}
