@@ -3,7 +3,6 @@ import { AppointmentsModule } from '../appointments/appointments.module.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { ContactsModule } from '../contacts/contacts.module.js';
 import { ConversationsModule } from '../conversations/conversations.module.js';
-import { FlowRunQueue } from '../flows/queue/flow-queues.js';
 import { ChatAgentActivity } from './chat-agent-activity.js';
 import { ChatAgentEventsListener } from './chat-agent-events.listener.js';
 import { ChatAgentsCoreModule } from './chat-agents-core.module.js';
@@ -14,6 +13,7 @@ import { AiToolsController } from './tools/ai-tools.controller.js';
 import { AiToolsGuard } from './tools/ai-tools.guard.js';
 import { AiToolsRepository } from './tools/ai-tools.repository.js';
 import { AiToolsService } from './tools/ai-tools.service.js';
+import { ToolFlowRunQueue } from './tools/tool-flow-run.queue.js';
 
 /**
  * Chat agents, API side: administration and previews, the tool callbacks of the AI service, and the listener
@@ -30,7 +30,7 @@ import { AiToolsService } from './tools/ai-tools.service.js';
     AiToolsService,
     AiToolsRepository,
     AiToolsGuard,
-    FlowRunQueue,
+    ToolFlowRunQueue,
   ],
 })
 export class ChatAgentsModule {}

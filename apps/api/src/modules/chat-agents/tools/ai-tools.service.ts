@@ -16,9 +16,9 @@ import { TenantDb } from '../../../common/tenancy/tenant-db.service.js';
 import { AppointmentsService } from '../../appointments/appointments.service.js';
 import { ContactsService } from '../../contacts/contacts.service.js';
 import { ConversationsService } from '../../conversations/conversations.service.js';
-import { FlowRunQueue } from '../../flows/queue/flow-queues.js';
 import type { AiToolClaims } from '../agent-turn.builder.js';
 import { AiToolsRepository } from './ai-tools.repository.js';
+import { ToolFlowRunQueue } from './tool-flow-run.queue.js';
 
 const RECENT_CONVERSATIONS = 5;
 const UPCOMING_APPOINTMENTS = 5;
@@ -49,7 +49,7 @@ export class AiToolsService {
     private readonly contacts: ContactsService,
     private readonly conversations: ConversationsService,
     private readonly appointments: AppointmentsService,
-    private readonly flowRuns: FlowRunQueue,
+    private readonly flowRuns: ToolFlowRunQueue,
   ) {}
 
   /** Runs in the token's tenant; call inside `requestContext.run({ tenantId: claims.tenantId })`. */
