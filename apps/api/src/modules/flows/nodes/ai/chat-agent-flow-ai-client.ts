@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { AiServiceClient } from '../../../../common/ai/ai-service.client.js';
 import { Database } from '../../../../db/database.js';
 import { AiProviderResolver } from '../../../ai-settings/ai-provider.resolver.js';
@@ -97,7 +98,7 @@ export class ChatAgentFlowAiClient extends FlowAiClient {
       contact: context
         ? contactForAgent(context.contact)
         : {
-            id: request.contactId ?? agentId,
+            id: request.contactId ?? randomUUID(),
             name: null,
             phone: null,
             email: null,
@@ -110,7 +111,7 @@ export class ChatAgentFlowAiClient extends FlowAiClient {
             number: context.conversation.number,
             channelType: context.channelType,
           }
-        : { id: agentId, number: 0, channelType: 'flow' },
+        : { id: randomUUID(), number: 0, channelType: 'flow' },
       history,
       message,
       // Tools act on a contact's conversation; a run without one has nothing for them to act on.
