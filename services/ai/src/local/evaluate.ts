@@ -19,7 +19,11 @@ const sections: [string, string, typeof intents | typeof sentiment][] = [
     intents,
   ],
   [`Sentiment (sign with a neutral band, ${sentiment.size} examples)`, 'label', sentiment],
-  [`Language (${languages.size} sentences, ${languages.perClass.length} languages)`, 'language', languages],
+  [
+    `Language (${languages.size} messages, ${languages.perClass.length} languages; the ${languages.short.size} of at most 6 words: accuracy ${languages.short.accuracy.toFixed(3)})`,
+    'language',
+    languages,
+  ],
 ];
 for (const [title, heading, report] of sections) {
   console.log(`### ${title}\n\n${formatMetricsTable(report, heading)}\n`);

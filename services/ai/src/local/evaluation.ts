@@ -71,14 +71,26 @@ export function evaluateSentiment(): EvaluationReport {
   return score(['positive', 'neutral', 'negative'], pairs);
 }
 
-export function evaluateLanguages(): EvaluationReport {
+export interface LanguageReport extends EvaluationReport {
+  /** Chat-length messages (at most 6 words), where trigram statistics have the least to go on. */
+  short: { accuracy: number; size: number };
+}
+
+export function evaluateLanguages(): LanguageReport {
   const rows = readTsv('languages.tsv');
   const pairs = rows.map((row) => ({
     expected: row.label,
     predicted: detectLanguage(row.text),
     text: row.text,
   }));
-  return score([...new Set(rows.map((r) => r.label))], pairs);
+  const short = pairs.filter((p) => p.text.split(/\s+/).length <= 6);
+  return {
+    ...score([...new Set(rows.map((r) => r.label))], pairs),
+    short: {
+      accuracy: short.length ? short.filter((p) => p.expected === p.predicted).length / short.length : 0,
+      size: short.length,
+    },
+  };
 }
 
 /** A Markdown table of per-class precision, recall and F1. */

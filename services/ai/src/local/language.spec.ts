@@ -11,6 +11,9 @@ describe('language detection', () => {
     expect(report.perClass.length).toBeGreaterThanOrEqual(15);
     expect(report.size).toBeGreaterThanOrEqual(120);
     expect(report.accuracy).toBeGreaterThanOrEqual(0.9);
+    console.log(`short messages: ${report.short.accuracy.toFixed(3)} on ${report.short.size}`);
+    expect(report.short.size).toBeGreaterThanOrEqual(50);
+    expect(report.short.accuracy).toBeGreaterThanOrEqual(0.85);
   });
 
   it('answers ISO 639-1 codes', () => {
@@ -21,6 +24,9 @@ describe('language detection', () => {
     expect(detectLanguage('Bonjour, je voudrais savoir où en est ma commande.')).toBe('fr');
     expect(detectLanguage('Здравствуйте, я хотел бы узнать, где мой заказ.')).toBe('ru');
     expect(detectLanguage('我想查询一下我的订单状态')).toBe('zh');
+    // Chat-length English that trigrams alone call Portuguese or Swedish.
+    expect(detectLanguage('Do you ship to Canada?')).toBe('en');
+    expect(detectLanguage('Good morning team')).toBe('en');
     for (const code of SUPPORTED_LANGUAGES) expect(code).toMatch(/^[a-z]{2}$/);
   });
 

@@ -83,6 +83,9 @@ describe('local responder: tool planning', () => {
     expect(calls('my email is Jane@Acme.test')).toEqual([
       { name: 'update_contact', arguments: { email: 'jane@acme.test' } },
     ]);
+    expect(calls('you can reach me at ana@lima.test')).toEqual([
+      { name: 'update_contact', arguments: { email: 'ana@lima.test' } },
+    ]);
     expect(calls('please change my name to jane doe')).toEqual([
       { name: 'update_contact', arguments: { name: 'Jane Doe' } },
     ]);
@@ -112,6 +115,15 @@ describe('local responder: tool planning', () => {
     ]);
     expect(calls('this is high priority')).toEqual([
       { name: 'update_conversation', arguments: { priority: 'high' } },
+    ]);
+    expect(calls("it's urgent!")).toEqual([
+      { name: 'update_conversation', arguments: { priority: 'urgent' } },
+    ]);
+    expect(calls('set the priority to low')).toEqual([
+      { name: 'update_conversation', arguments: { priority: 'low' } },
+    ]);
+    expect(calls('please reopen this')).toEqual([
+      { name: 'update_conversation', arguments: { status: 'open' } },
     ]);
     expect(calls('thanks, you can close this now')).toEqual([
       { name: 'update_conversation', arguments: { status: 'resolved' } },
@@ -160,6 +172,11 @@ describe('local responder: tool planning', () => {
       'Do you ship to Canada?',
       'the price tag is too high',
       'are you closed on Sundays?',
+      'please close my account',
+      'can you resolve this issue with my login?',
+      'are you a real person?',
+      'send the invoice to my boss at boss@acme.test',
+      'can you set up a high chair for my son',
     ]) {
       expect(calls(text), text).toEqual([]);
     }

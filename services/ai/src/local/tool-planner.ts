@@ -27,7 +27,8 @@ export interface ToolPlan {
 
 const HANDOFF_PATTERNS = [
   /\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:a|an|the|some|your|one of your)?\s*(?:real\s+|live\s+|actual\s+)?(?:human|person|people|agent|representative|rep|operator|manager|supervisor|someone|somebody|staff|advisor|adviser)\b/i,
-  /\b(?:real|live|actual)\s+(?:human|person|agent)\b/i,
+  // "I want a real person", but not "are you a real person?".
+  /\b(?:want|need|get|give me|with|to)\s+(?:a\s+|an\s+|some\s+)?(?:real|live|actual)\s+(?:human|person|agent)\b/i,
   /\b(?:human|person|agent)\s+(?:please|pls)\b/i,
   /\b(?:transfer|connect|put)\s+me\s+(?:through\s+)?(?:to|with)\b/i,
   /\b(?:want|need|get)\s+(?:a|an)\s+(?:human|agent|person|representative|operator)\b/i,
@@ -76,8 +77,12 @@ function validArgs<T extends z.ZodType>(
 function planContactUpdate(text: string): Record<string, unknown> | null {
   const args: Record<string, unknown> = {};
   const email = EMAIL_RE.exec(text)?.[0];
-  if (email && /\b(?:e-?mail|address|my|reach me|contact me|use)\b/i.test(text))
-    args.email = email.toLowerCase();
+  // Only the customer's own address ("my email is", "change my e-mail to", "reach me at"), not "send it to my
+  // boss at ...".
+  const ownAddress =
+    /\b(?:my|new|update|change)\b[^.!?]{0,30}?\b(?:e-?mail|mail|address)\b/i.test(text) ||
+    /\b(?:e-?mail|reach|contact|write to)\s+me\s+(?:at|on)\b/i.test(text);
+  if (email && ownAddress) args.email = email.toLowerCase();
 
   const name = captureName(
     text,
@@ -111,21 +116,32 @@ function wantsLookup(text: string): boolean {
 
 function planConversationUpdate(text: string): Record<string, unknown> | null {
   const args: Record<string, unknown> = {};
+  const markedUrgent =
+    /\b(?:mark|flag|set|make|treat)\s+(?:this|it|my case|(?:the|this) (?:conversation|ticket|chat))\s+(?:as\s+)?urgent\b/i.test(
+      text,
+    ) || /\b(?:this|it)(?: is|'s) urgent\b/i.test(text);
   const priority =
-    /\b(?:mark|flag|set|make|treat|put)\b[^.!?]{0,30}?\b(urgent|high|medium|low)\b/i.exec(text)?.[1] ??
     /\b(urgent|high|medium|low)[ -]priority\b/i.exec(text)?.[1] ??
-    (/\b(?:this|it)(?: is|'s) urgent\b/i.test(text) ? 'urgent' : undefined);
+    /\bpriority\s+(?:to\s+|as\s+)?(urgent|high|medium|low)\b/i.exec(text)?.[1] ??
+    (markedUrgent ? 'urgent' : undefined);
   if (priority) args.priority = priority.toLowerCase();
 
-  if (/\b(?:re-?open)\b/i.test(text)) args.status = 'open';
+  // "close this", "you can close the ticket", "mark it resolved"; not "close my account" or "resolve this issue
+  // with my login", which ask for something else.
+  const target = /(?:this|it|(?:the|my|this|our)\s+(?:conversation|chat|ticket|case))/.source;
+  if (new RegExp(`\\bre-?open\\s+${target}\\b`, 'i').test(text)) args.status = 'open';
   else if (
-    /\b(?:close|resolve)\s+(?:this|it|the|my|our)\b/i.test(text) ||
-    /\b(?:you can|please|pls|go ahead and)\s+(?:close|resolve)\b/i.test(text) ||
-    /\bmark\b[^.!?]{0,20}?\b(?:as )?(?:resolved|solved|done|closed)\b/i.test(text)
+    new RegExp(
+      `\\b(?:close|resolve)\\s+${target}\\s*(?:now|please|pls|thanks|thank you)?\\s*(?:[.!,;]|$)`,
+      'i',
+    ).test(text) ||
+    /\b(?:close|resolve)\s+(?:the|my|this|our)\s+(?:conversation|chat|ticket|case)\b/i.test(text) ||
+    /\bmark\s+(?:this|it)\s+(?:as\s+)?(?:resolved|solved|done|closed)\b/i.test(text)
   ) {
     args.status = 'resolved';
-  } else if (/\b(?:mark|set|put)\b[^.!?]{0,20}?\b(?:as )?(?:pending|on hold)\b/i.test(text))
+  } else if (/\b(?:mark|set|put)\s+(?:this|it)\s+(?:as\s+|to\s+|on\s+)?(?:pending|hold)\b/i.test(text)) {
     args.status = 'pending';
+  }
 
   const tagged =
     /\b(?:tag|label)\s+(?:(?:this|it|the conversation|the chat|the ticket)\s+(?:as\s+|with\s+)?|as\s+|with\s+)(.+)/i.exec(
