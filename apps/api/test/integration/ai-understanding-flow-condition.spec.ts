@@ -119,7 +119,11 @@ describe('flows: conditions on message understanding', () => {
       understanding: { intent: 'billing', language: 'en', model: 'local:orbitdesk-local-1' },
     });
 
-    const spanish = await replyTo(ws, 'bea', 'Quiero comprar dos camisetas, ¿tienen talla grande?');
+    const spanish = await replyTo(
+      ws,
+      'bea',
+      'Quisiera comprar tres camisetas de la nueva colección, ¿me pueden decir el precio, por favor?',
+    );
     expect(spanish.reply).toBe('Hola');
     expect(await understandingOf(spanish.messageId)).toMatchObject({ language: 'es' });
 
@@ -149,7 +153,11 @@ describe('flows: conditions on message understanding', () => {
     const before = await countMessages();
     const res = await http(ctx.app, 'POST', `/api/v1/flows/${ws.flowId}/test`, {
       token: ws.token,
-      body: { contact: { name: 'Tess' }, message: 'Quiero comprar dos camisetas, ¿tienen talla grande?' },
+      body: {
+        contact: { name: 'Tess' },
+        message:
+          'Quisiera comprar tres camisetas de la nueva colección, ¿me pueden decir el precio, por favor?',
+      },
     });
     expect(res.status).toBe(200);
     const route = res.body.log.find((l: { nodeId: string }) => l.nodeId === 'route');
