@@ -54,7 +54,10 @@ export class BotWrites {
       }
     }
     const content = { text: input.text.slice(0, MAX_TEXT) };
+    // Rows of one transaction share now(); each later one is a millisecond on, so they read in the order written.
+    const previous = this.messages.at(-1)?.message.createdAt;
     const message = await this.repo.insert(this.tx, {
+      ...(previous ? { createdAt: new Date(previous.getTime() + 1) } : {}),
       tenantId: this.tenantId,
       conversationId,
       channelId: found.channel.id,
