@@ -35,6 +35,6 @@ export class KnowledgeIngestQueue extends QueueProducer<KnowledgeIngestJobData> 
    * the source's chunks in one transaction at its end, so two runs of one source never leave both sets behind.
    */
   async enqueue(data: KnowledgeIngestJobData): Promise<void> {
-    await this.queue.add(KNOWLEDGE_INGEST_JOB, data, { jobId: `${data.sourceId}:${randomUUID()}` });
+    await this.queue.add(KNOWLEDGE_INGEST_JOB, data, { jobId: `${data.sourceId}.${randomUUID()}` });
   }
 }

@@ -19,9 +19,11 @@ export interface NewChunk {
 /** Rows per chunk INSERT: 6 parameters each, well under Postgres' 65535. */
 const INSERT_BATCH = 500;
 
+// Written out in full: inside a sql`` template drizzle renders a column without its table, which the subquery
+// would resolve against its own table.
 const counts = {
-  sourceCount: sql<number>`(select count(*) from ${knowledgeSources} s where s.knowledge_base_id = ${knowledgeBases.id})::int`,
-  chunkCount: sql<number>`(select coalesce(sum(s.chunk_count), 0) from ${knowledgeSources} s where s.knowledge_base_id = ${knowledgeBases.id})::int`,
+  sourceCount: sql<number>`(select count(*) from knowledge_sources s where s.knowledge_base_id = knowledge_bases.id)::int`,
+  chunkCount: sql<number>`(select coalesce(sum(s.chunk_count), 0) from knowledge_sources s where s.knowledge_base_id = knowledge_bases.id)::int`,
 };
 
 @Injectable()
