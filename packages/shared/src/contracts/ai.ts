@@ -436,7 +436,8 @@ export const ZCreateKnowledgeSourceRequest = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('TEXT'),
     name: z.string().trim().min(1).max(200),
-    text: z.string().trim().min(1).max(2_000_000),
+    /** Within the API's 1 MiB JSON body limit even for non-ASCII text; longer texts go in as a .txt upload. */
+    text: z.string().trim().min(1).max(400_000),
   }),
   z.strictObject({
     type: z.literal('URL'),

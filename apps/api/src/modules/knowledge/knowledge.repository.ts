@@ -206,17 +206,18 @@ export class KnowledgeRepository {
 
   /**
    * The full-text ranking: websearch syntax (quotes, OR, -word) over the english tsvector, ranked by cover
-   * density. Returns vector keys, the identity both rankings share.
+   * density. Returns vector keys, the identity both rankings share. Through knowledge_fulltext_keys (migration
+   * 0018), which filters by the transaction's tenant itself so the GIN index can be used under RLS.
    */
   async fullText(tx: TenantTx, baseIds: string[], query: string, limit: number): Promise<number[]> {
-    const q = sql`websearch_to_tsquery('english', ${query})`;
-    const rows = await tx
-      .select({ key: knowledgeChunks.vectorKey })
-      .from(knowledgeChunks)
-      .where(and(inArray(knowledgeChunks.knowledgeBaseId, baseIds), sql`${knowledgeChunks.tsv} @@ ${q}`))
-      .orderBy(desc(sql`ts_rank_cd(${knowledgeChunks.tsv}, ${q})`), asc(knowledgeChunks.vectorKey))
-      .limit(limit);
-    return rows.map((r) => r.key);
+    const bases = sql`array[${sql.join(
+      baseIds.map((id) => sql`${id}`),
+      sql`, `,
+    )}]::uuid[]`;
+    const result = await tx.execute<{ vector_key: string | number }>(
+      sql`select vector_key from knowledge_fulltext_keys(${bases}, ${query}, ${limit})`,
+    );
+    return result.rows.map((r) => Number(r.vector_key));
   }
 
   chunksByKeys(tx: TenantTx, baseIds: string[], keys: number[]) {
