@@ -13,9 +13,7 @@ export interface RunningAiService {
  * The real AI service (services/ai, imported from source) on a loopback port. With the `local` provider it needs
  * no key and no network, so API specs exercise the whole path: API → signed JWT → AI service → local models.
  */
-export async function startAiService(
-  opts: { internalJwtSecret?: string } = {},
-): Promise<RunningAiService> {
+export async function startAiService(opts: { internalJwtSecret?: string } = {}): Promise<RunningAiService> {
   const server = await buildAiServer({
     internalJwtSecret: opts.internalJwtSecret ?? TEST_INTERNAL_JWT_SECRET,
     logLevel: 'silent',

@@ -108,7 +108,10 @@ export class AiServiceClient {
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
-      throw new AiServiceError(`AI service ${path} answered outside its contract: ${parsed.error.message}`, 502);
+      throw new AiServiceError(
+        `AI service ${path} answered outside its contract: ${parsed.error.message}`,
+        502,
+      );
     }
     return parsed.data;
   }

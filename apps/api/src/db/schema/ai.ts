@@ -85,7 +85,9 @@ export const knowledgeSources = pgTable(
     createdAt: createdAtColumn(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('knowledge_sources_tenant_kb_created_idx').on(t.tenantId, t.knowledgeBaseId, t.createdAt, t.id)],
+  (t) => [
+    index('knowledge_sources_tenant_kb_created_idx').on(t.tenantId, t.knowledgeBaseId, t.createdAt, t.id),
+  ],
 );
 
 export const knowledgeChunks = pgTable(
