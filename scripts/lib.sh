@@ -241,6 +241,13 @@ ensure_env_file() {
   local file="$REPO_ROOT/.env" example="$REPO_ROOT/.env.example"
   if [[ -e $file ]]; then
     log "using existing .env"
+    # A .env written before the AI service existed lacks its shared secret; add one rather than refuse to start.
+    if ! grep -Eq '^INTERNAL_JWT_SECRET=.+' "$file"; then
+      command -v openssl >/dev/null || die "openssl is needed to generate secrets: apt-get install -y openssl"
+      log "adding INTERNAL_JWT_SECRET (API ↔ AI service) to .env"
+      printf '\n# Added by scripts/up.sh: shared by the API, worker and AI service for internal calls.\nINTERNAL_JWT_SECRET=%s\n' \
+        "$(random_secret)" >>"$file"
+    fi
     return 0
   fi
   [[ -f $example ]] || die "$example is missing; it is the template for .env"
