@@ -348,5 +348,10 @@ describe('web app AI pages in Chromium', () => {
     const shown = (await section.getByTestId('average-sentiment').textContent())!.replace('−', '-');
     expect(Number(shown)).toBeCloseTo(average, 1);
     expect(await section.getByTestId('languages').textContent()).toContain('EN');
+    if (SCREENSHOTS) {
+      // Let the charts' entry animations finish.
+      await page.waitForTimeout(2_000);
+      await page.screenshot({ path: screenshotPath('dashboard-light') });
+    }
   });
 });

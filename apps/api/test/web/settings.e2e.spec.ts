@@ -8,7 +8,7 @@ import { inbound, textFrom } from '../support/inbox.js';
 import { listen } from '../support/sockets.js';
 import { http, startTestApp, type TestContext } from '../support/test-app.js';
 import { launchChromium } from '../support/widget-browser.js';
-import { assertWebBuilt } from './web-browser.js';
+import { assertWebBuilt, SCREENSHOTS, screenshotPath } from './web-browser.js';
 
 /**
  * The settings pages in a real browser, served by apps/web/server.mjs in front of a real API: an admin creates
@@ -177,6 +177,7 @@ describe('web app settings in Chromium', () => {
     expect(await result.textContent()).toContain(
       'Ready: replies are POSTed to https://hooks.shop.test/orbitdesk',
     );
+    if (SCREENSHOTS) await page.screenshot({ path: screenshotPath('settings-channel-light') });
 
     const rows = await ctx.database.unsafe.execute<{ name: string; type: string; callback: string }>(
       sql`select name, type, config->>'callbackUrl' as callback from channels where id = ${channelId}`,

@@ -10,6 +10,8 @@ import { useDarkTheme } from './use-dark-theme';
 export function IntentsChart({ stats }: { stats: TIntentStats }) {
   const dark = useDarkTheme();
   const series = useMemo(() => intentSeries(stats), [stats]);
+  // Counts are whole numbers: with few messages, ticks one apart up to the largest count (not 0, 0.4, 0.8 …).
+  const maxCount = Math.max(1, ...series.map((s) => s.count));
   const options = useMemo<ApexOptions>(
     () => ({
       chart: {
@@ -27,11 +29,12 @@ export function IntentsChart({ stats }: { stats: TIntentStats }) {
       grid: { borderColor: dark ? '#1e293b' : '#e2e8f0' },
       xaxis: {
         categories: series.map((s) => INTENT_LABELS[s.intent]),
+        ...(maxCount <= 5 ? { min: 0, max: maxCount, tickAmount: maxCount } : {}),
         labels: { formatter: (v: string) => String(Math.round(Number(v))) },
       },
       tooltip: { theme: dark ? 'dark' : 'light' },
     }),
-    [dark, series],
+    [dark, series, maxCount],
   );
   return (
     <div data-testid="intents-chart" data-theme={dark ? 'dark' : 'light'}>
