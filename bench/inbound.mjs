@@ -81,6 +81,14 @@ try {
     `insert into users (tenant_id, email, name, role, password_hash) values ($1, $2, 'Bench Admin', 'ADMIN', $3)`,
     [tenant.id, email, await hash(password)],
   );
+  // BENCH_UNDERSTANDING=0: the workspace turns message understanding off (no ai-understanding job per message),
+  // to see what that job costs the API.
+  if (process.env.BENCH_UNDERSTANDING === '0') {
+    await owner.query(
+      `insert into ai_settings (tenant_id, provider, model, understanding_enabled) values ($1, 'local', 'orbitdesk-local-1', false)`,
+      [tenant.id],
+    );
+  }
   await owner.query(
     `create table bench_ref (id bigserial primary key, provider_id text not null, identifier text not null,
        content jsonb not null, created_at timestamptz not null default now())`,

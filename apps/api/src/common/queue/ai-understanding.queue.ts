@@ -29,6 +29,6 @@ export class AiUnderstandingQueue extends QueueProducer<AiUnderstandingJobData> 
   }
 
   async enqueue(data: AiUnderstandingJobData): Promise<void> {
-    await this.queue.add('classify', data, { jobId: data.messageId });
+    await this.addCoalesced('classify', data, { jobId: data.messageId });
   }
 }

@@ -30,6 +30,6 @@ export class ChatAgentReplyQueue extends QueueProducer<ChatAgentReplyJobData> {
 
   /** The job id is the message id: the same message is never queued twice while its job is kept. */
   async enqueue(data: ChatAgentReplyJobData): Promise<void> {
-    await this.queue.add('reply', data, { jobId: data.messageId });
+    await this.addCoalesced('reply', data, { jobId: data.messageId });
   }
 }

@@ -55,7 +55,7 @@ export class FlowRunQueue extends QueueProducer<FlowRunJobData> {
   }
 
   async enqueue(data: FlowRunJobData): Promise<void> {
-    await this.queue.add(data.kind, data, { jobId: jobIdOf(data) });
+    await this.addCoalesced(data.kind, data, { jobId: jobIdOf(data) });
   }
 }
 
