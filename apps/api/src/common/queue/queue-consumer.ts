@@ -35,6 +35,21 @@ export abstract class QueueConsumer<T> implements OnApplicationBootstrap, OnModu
     await this.worker.waitUntilReady();
   }
 
+  /**
+   * Calls `abandon` once BullMQ has failed a job for good: normally the processor has ended what the job tracks (an
+   * import, a knowledge source) by then, but not when BullMQ gave up on it without calling the processor (stalled
+   * too often), and that must not stay in progress forever. Call after `onApplicationBootstrap` made the worker.
+   */
+  protected abandonWhenFailedForGood(abandon: (job: Job<T>) => Promise<unknown>): void {
+    this.worker?.on('failed', (job) => {
+      if (!job) return;
+      void job
+        .isFailed()
+        .then((final) => (final ? abandon(job) : undefined))
+        .catch((err: Error) => this.logger.error(`job ${job.id}: ${err.message}`));
+    });
+  }
+
   async onModuleDestroy(): Promise<void> {
     await this.worker?.close();
     await this.connection?.quit().catch(() => this.connection?.disconnect());

@@ -25,14 +25,6 @@ export class ContactImportWorker
 
   override async onApplicationBootstrap(): Promise<void> {
     await super.onApplicationBootstrap();
-    // A job failed for good: normally the processor has already ended the import, but not when BullMQ gave up on
-    // it without calling the processor (stalled too often).
-    this.worker?.on('failed', (job) => {
-      if (!job) return;
-      void job
-        .isFailed()
-        .then((final) => (final ? this.processor.abandon(job.data) : undefined))
-        .catch((err: Error) => this.logger.error(`contact import ${job.id}: ${err.message}`));
-    });
+    this.abandonWhenFailedForGood((job) => this.processor.abandon(job.data));
   }
 }

@@ -25,14 +25,6 @@ export class KnowledgeIngestWorker
 
   override async onApplicationBootstrap(): Promise<void> {
     await super.onApplicationBootstrap();
-    // BullMQ gave up on a job without the processor ending it (stalled too often): the source must not stay
-    // 'processing' forever.
-    this.worker?.on('failed', (job) => {
-      if (!job) return;
-      void job
-        .isFailed()
-        .then((final) => (final ? this.processor.abandon(job.data) : undefined))
-        .catch((err: Error) => this.logger.error(`knowledge source ${job.data.sourceId}: ${err.message}`));
-    });
+    this.abandonWhenFailedForGood((job) => this.processor.abandon(job.data));
   }
 }
