@@ -67,8 +67,10 @@ if [[ -n $widget_token ]]; then
 <head><meta charset="utf-8"><title>Acme — widget demo</title></head>
 <body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto">
   <h1>Acme Inc.</h1>
-  <p>A page of the host site. The chat bubble in the corner is OrbitDesk's live-chat widget; replies sent by an
-  agent of Acme (agent@acme.test) arrive here live.</p>
+  <p>A page of the host site. The chat bubble in the corner is OrbitDesk's live-chat widget. The Acme assistant (an
+  AI agent answering from Acme's help center) replies first: ask how long refunds take, or which payments are
+  accepted. Say "human" and the conversation goes to a person; replies of Acme's agents (agent@acme.test) arrive
+  here live.</p>
   <script src="http://localhost:$PORT/widget.js" data-website-token="$widget_token" async></script>
 </body>
 </html>
