@@ -4,7 +4,7 @@ import { useCurrentUser } from '../auth/use-session';
 import { useChannels } from '../inbox/queries';
 import { MutationError, tableClass, tdClass, thClass } from '../settings/settings-ui';
 import { cardClass, primaryButton } from '../ui/classes';
-import { EmptyState, ErrorState, Spinner } from '../ui/states';
+import { EmptyState, QueryStates } from '../ui/states';
 import { Switch } from '../ui/switch';
 import { useChatAgents, useUpdateChatAgent } from './chat-agent-queries';
 
@@ -34,83 +34,84 @@ export function ChatAgentsListPage() {
       </div>
       <MutationError error={update.error} />
       <div className={cardClass}>
-        {agents.isPending ? (
-          <div className="p-6">
-            <Spinner label="Loading AI agents" />
-          </div>
-        ) : agents.isError ? (
-          <ErrorState error={agents.error} onRetry={() => void agents.refetch()} />
-        ) : agents.data.length === 0 ? (
-          <EmptyState title="No AI agents yet">
-            <p>
-              {isAdmin
-                ? 'Create one to answer common questions from your knowledge bases, day and night.'
-                : 'An admin of your workspace can create one.'}
-            </p>
-          </EmptyState>
-        ) : (
-          <div className="overflow-x-auto">
-            <table className={tableClass}>
-              <thead>
-                <tr>
-                  <th className={thClass}>Name</th>
-                  <th className={thClass}>Mode</th>
-                  <th className={thClass}>Provider</th>
-                  <th className={thClass}>Inboxes</th>
-                  <th className={thClass}>Enabled</th>
-                </tr>
-              </thead>
-              <tbody>
-                {agents.data.map((a) => (
-                  <tr key={a.id} data-testid="agent-row">
-                    <td className={tdClass}>
-                      <Link
-                        to={`/ai-agents/${a.id}`}
-                        className="font-medium text-brand-600 hover:underline dark:text-brand-500"
-                      >
-                        {a.name}
-                      </Link>
-                      {a.description && (
-                        <p className="line-clamp-1 text-xs text-slate-500 dark:text-slate-400">
-                          {a.description}
-                        </p>
-                      )}
-                    </td>
-                    <td className={tdClass}>{MODE_LABELS[a.mode]}</td>
-                    <td className={tdClass}>
-                      {a.provider ? (
-                        <>
-                          {PROVIDER_LABELS[a.provider]}
-                          {a.model && (
-                            <span className="block font-mono text-xs text-slate-500">{a.model}</span>
-                          )}
-                        </>
-                      ) : (
-                        <span className="text-slate-500 dark:text-slate-400">Workspace default</span>
-                      )}
-                    </td>
-                    <td className={tdClass}>
-                      {a.inboxIds.length === 0 ? (
-                        <span className="text-slate-500 dark:text-slate-400">None</span>
-                      ) : (
-                        a.inboxIds.map(inboxName).join(', ')
-                      )}
-                    </td>
-                    <td className={tdClass}>
-                      <Switch
-                        checked={a.enabled}
-                        label={`${a.name} enabled`}
-                        testId="agent-enabled"
-                        disabled={!isAdmin || (update.isPending && update.variables?.id === a.id)}
-                        onChange={(enabled) => update.mutate({ id: a.id, body: { enabled } })}
-                      />
-                    </td>
+        <QueryStates
+          query={agents}
+          loadingLabel="Loading AI agents"
+          isEmpty={(d) => d.length === 0}
+          empty={
+            <EmptyState title="No AI agents yet">
+              <p>
+                {isAdmin
+                  ? 'Create one to answer common questions from your knowledge bases, day and night.'
+                  : 'An admin of your workspace can create one.'}
+              </p>
+            </EmptyState>
+          }
+        >
+          {(data) => (
+            <div className="overflow-x-auto">
+              <table className={tableClass}>
+                <thead>
+                  <tr>
+                    <th className={thClass}>Name</th>
+                    <th className={thClass}>Mode</th>
+                    <th className={thClass}>Provider</th>
+                    <th className={thClass}>Inboxes</th>
+                    <th className={thClass}>Enabled</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+                </thead>
+                <tbody>
+                  {data.map((a) => (
+                    <tr key={a.id} data-testid="agent-row">
+                      <td className={tdClass}>
+                        <Link
+                          to={`/ai-agents/${a.id}`}
+                          className="font-medium text-brand-600 hover:underline dark:text-brand-500"
+                        >
+                          {a.name}
+                        </Link>
+                        {a.description && (
+                          <p className="line-clamp-1 text-xs text-slate-500 dark:text-slate-400">
+                            {a.description}
+                          </p>
+                        )}
+                      </td>
+                      <td className={tdClass}>{MODE_LABELS[a.mode]}</td>
+                      <td className={tdClass}>
+                        {a.provider ? (
+                          <>
+                            {PROVIDER_LABELS[a.provider]}
+                            {a.model && (
+                              <span className="block font-mono text-xs text-slate-500">{a.model}</span>
+                            )}
+                          </>
+                        ) : (
+                          <span className="text-slate-500 dark:text-slate-400">Workspace default</span>
+                        )}
+                      </td>
+                      <td className={tdClass}>
+                        {a.inboxIds.length === 0 ? (
+                          <span className="text-slate-500 dark:text-slate-400">None</span>
+                        ) : (
+                          a.inboxIds.map(inboxName).join(', ')
+                        )}
+                      </td>
+                      <td className={tdClass}>
+                        <Switch
+                          checked={a.enabled}
+                          label={`${a.name} enabled`}
+                          testId="agent-enabled"
+                          disabled={!isAdmin || (update.isPending && update.variables?.id === a.id)}
+                          onChange={(enabled) => update.mutate({ id: a.id, body: { enabled } })}
+                        />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </QueryStates>
       </div>
     </div>
   );

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { cardClass, inputClass, primaryButton, secondaryButton, selectClass } from '../ui/classes';
 import { fullTime, shortTime } from '../ui/format';
-import { EmptyState, ErrorState, Spinner } from '../ui/states';
+import { EmptyState, QueryStates } from '../ui/states';
 import { useCreateFlow, useFlowList } from './flow-queries';
 import { FlowStatusBadge } from './flow-status-badge';
 import { parseLines } from './schema-form';
@@ -23,58 +23,59 @@ export function FlowsPage() {
       </div>
       {creating && <CreateFlowForm onCancel={() => setCreating(false)} />}
       <div className={cardClass}>
-        {flows.isPending ? (
-          <div className="p-6">
-            <Spinner label="Loading flows" />
-          </div>
-        ) : flows.isError ? (
-          <ErrorState error={flows.error} onRetry={() => void flows.refetch()} />
-        ) : flows.data.items.length === 0 ? (
-          <EmptyState title="No flows yet">
-            Create one to answer messages, route them or call other systems.
-          </EmptyState>
-        ) : (
-          <table className="w-full text-left text-sm">
-            <thead className="text-xs uppercase tracking-wide text-slate-500">
-              <tr>
-                <th className="px-4 py-2 font-medium">Name</th>
-                <th className="px-4 py-2 font-medium">Status</th>
-                <th className="px-4 py-2 font-medium">Trigger</th>
-                <th className="px-4 py-2 font-medium">Updated</th>
-              </tr>
-            </thead>
-            <tbody>
-              {flows.data.items.map((flow) => (
-                <tr
-                  key={flow.id}
-                  data-testid="flow-row"
-                  className="border-t border-slate-100 dark:border-slate-800"
-                >
-                  <td className="px-4 py-2">
-                    <Link
-                      to={`/flows/${flow.id}`}
-                      className="font-medium text-brand-600 hover:underline dark:text-brand-500"
-                    >
-                      {flow.name}
-                    </Link>
-                  </td>
-                  <td className="px-4 py-2">
-                    <FlowStatusBadge status={flow.status} />
-                  </td>
-                  <td className="px-4 py-2 text-slate-600 dark:text-slate-300">
-                    {TRIGGER_LABELS[flow.trigger.type]}
-                    {flow.trigger.type === 'keyword' && (
-                      <span className="text-slate-400"> · {flow.trigger.settings.keywords.join(', ')}</span>
-                    )}
-                  </td>
-                  <td className="px-4 py-2 text-slate-500" title={fullTime(flow.updatedAt)}>
-                    {shortTime(flow.updatedAt)}
-                  </td>
+        <QueryStates
+          query={flows}
+          loadingLabel="Loading flows"
+          isEmpty={(d) => d.items.length === 0}
+          empty={
+            <EmptyState title="No flows yet">
+              Create one to answer messages, route them or call other systems.
+            </EmptyState>
+          }
+        >
+          {(data) => (
+            <table className="w-full text-left text-sm">
+              <thead className="text-xs uppercase tracking-wide text-slate-500">
+                <tr>
+                  <th className="px-4 py-2 font-medium">Name</th>
+                  <th className="px-4 py-2 font-medium">Status</th>
+                  <th className="px-4 py-2 font-medium">Trigger</th>
+                  <th className="px-4 py-2 font-medium">Updated</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+              </thead>
+              <tbody>
+                {data.items.map((flow) => (
+                  <tr
+                    key={flow.id}
+                    data-testid="flow-row"
+                    className="border-t border-slate-100 dark:border-slate-800"
+                  >
+                    <td className="px-4 py-2">
+                      <Link
+                        to={`/flows/${flow.id}`}
+                        className="font-medium text-brand-600 hover:underline dark:text-brand-500"
+                      >
+                        {flow.name}
+                      </Link>
+                    </td>
+                    <td className="px-4 py-2">
+                      <FlowStatusBadge status={flow.status} />
+                    </td>
+                    <td className="px-4 py-2 text-slate-600 dark:text-slate-300">
+                      {TRIGGER_LABELS[flow.trigger.type]}
+                      {flow.trigger.type === 'keyword' && (
+                        <span className="text-slate-400"> · {flow.trigger.settings.keywords.join(', ')}</span>
+                      )}
+                    </td>
+                    <td className="px-4 py-2 text-slate-500" title={fullTime(flow.updatedAt)}>
+                      {shortTime(flow.updatedAt)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </QueryStates>
       </div>
     </div>
   );

@@ -13,7 +13,7 @@ import { cardClass, ghostButton, inputClass, primaryButton } from '../ui/classes
 import { contractResolver, placeServerErrors, topLevelField } from '../ui/contract-form';
 import { Field } from '../ui/field';
 import { shortTime, fullTime } from '../ui/format';
-import { EmptyState, ErrorState, Spinner } from '../ui/states';
+import { EmptyState, QueryStates } from '../ui/states';
 import { useCreateKnowledgeBase, useKnowledgeBases } from './knowledge-queries';
 
 export interface KnowledgeBaseFormValues {
@@ -118,60 +118,61 @@ export function KnowledgeBasesPage() {
         />
       )}
       <div className={cardClass}>
-        {bases.isPending ? (
-          <div className="p-6">
-            <Spinner label="Loading knowledge bases" />
-          </div>
-        ) : bases.isError ? (
-          <ErrorState error={bases.error} onRetry={() => void bases.refetch()} />
-        ) : bases.data.length === 0 ? (
-          <EmptyState title="No knowledge bases yet">
-            <p>
-              {isAdmin
-                ? 'Create one and add your FAQ, help pages or product sheets.'
-                : 'An admin of your workspace can create one.'}
-            </p>
-          </EmptyState>
-        ) : (
-          <div className="overflow-x-auto">
-            <table className={tableClass}>
-              <thead>
-                <tr>
-                  <th className={thClass}>Name</th>
-                  <th className={`${thClass} text-right`}>Sources</th>
-                  <th className={`${thClass} text-right`}>Chunks</th>
-                  <th className={thClass}>Embedding model</th>
-                  <th className={thClass}>Updated</th>
-                </tr>
-              </thead>
-              <tbody>
-                {bases.data.map((b) => (
-                  <tr key={b.id} data-testid="kb-row">
-                    <td className={tdClass}>
-                      <Link
-                        to={`/knowledge/${b.id}`}
-                        className="font-medium text-brand-600 hover:underline dark:text-brand-500"
-                      >
-                        {b.name}
-                      </Link>
-                      {b.description && (
-                        <p className="line-clamp-1 text-xs text-slate-500 dark:text-slate-400">
-                          {b.description}
-                        </p>
-                      )}
-                    </td>
-                    <td className={`${tdClass} text-right tabular-nums`}>{b.sourceCount}</td>
-                    <td className={`${tdClass} text-right tabular-nums`}>{b.chunkCount}</td>
-                    <td className={`${tdClass} font-mono text-xs`}>{b.embeddingModel}</td>
-                    <td className={`${tdClass} text-slate-500`} title={fullTime(b.updatedAt)}>
-                      {shortTime(b.updatedAt)}
-                    </td>
+        <QueryStates
+          query={bases}
+          loadingLabel="Loading knowledge bases"
+          isEmpty={(d) => d.length === 0}
+          empty={
+            <EmptyState title="No knowledge bases yet">
+              <p>
+                {isAdmin
+                  ? 'Create one and add your FAQ, help pages or product sheets.'
+                  : 'An admin of your workspace can create one.'}
+              </p>
+            </EmptyState>
+          }
+        >
+          {(data) => (
+            <div className="overflow-x-auto">
+              <table className={tableClass}>
+                <thead>
+                  <tr>
+                    <th className={thClass}>Name</th>
+                    <th className={`${thClass} text-right`}>Sources</th>
+                    <th className={`${thClass} text-right`}>Chunks</th>
+                    <th className={thClass}>Embedding model</th>
+                    <th className={thClass}>Updated</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+                </thead>
+                <tbody>
+                  {data.map((b) => (
+                    <tr key={b.id} data-testid="kb-row">
+                      <td className={tdClass}>
+                        <Link
+                          to={`/knowledge/${b.id}`}
+                          className="font-medium text-brand-600 hover:underline dark:text-brand-500"
+                        >
+                          {b.name}
+                        </Link>
+                        {b.description && (
+                          <p className="line-clamp-1 text-xs text-slate-500 dark:text-slate-400">
+                            {b.description}
+                          </p>
+                        )}
+                      </td>
+                      <td className={`${tdClass} text-right tabular-nums`}>{b.sourceCount}</td>
+                      <td className={`${tdClass} text-right tabular-nums`}>{b.chunkCount}</td>
+                      <td className={`${tdClass} font-mono text-xs`}>{b.embeddingModel}</td>
+                      <td className={`${tdClass} text-slate-500`} title={fullTime(b.updatedAt)}>
+                        {shortTime(b.updatedAt)}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </QueryStates>
       </div>
     </div>
   );

@@ -32,3 +32,42 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
     </div>
   );
 }
+
+/** The part of a TanStack query a list page reads. */
+interface ListQuery<T> {
+  isPending: boolean;
+  isError: boolean;
+  error: unknown;
+  data: T | undefined;
+  refetch: () => Promise<unknown>;
+}
+
+/**
+ * A list's four states in one place: a spinner while loading, the error with "Try again", the empty state, then the
+ * list itself (`children`, given the loaded data).
+ */
+export function QueryStates<T>({
+  query,
+  loadingLabel,
+  isEmpty,
+  empty,
+  children,
+}: {
+  query: ListQuery<T>;
+  loadingLabel: string;
+  isEmpty: (data: T) => boolean;
+  empty: ReactNode;
+  children: (data: T) => ReactNode;
+}) {
+  if (query.isPending) {
+    return (
+      <div className="p-6">
+        <Spinner label={loadingLabel} />
+      </div>
+    );
+  }
+  if (query.isError || query.data === undefined) {
+    return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
+  }
+  return isEmpty(query.data) ? empty : children(query.data);
+}

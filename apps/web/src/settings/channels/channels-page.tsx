@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { useChannels } from '../../inbox/queries';
 import { cardClass, primaryButton } from '../../ui/classes';
-import { EmptyState, ErrorState, Spinner } from '../../ui/states';
+import { EmptyState, QueryStates } from '../../ui/states';
 import { Badge, SectionHeader, tableClass, tdClass, thClass } from '../settings-ui';
 import { CHANNEL_LABELS } from './channel-labels';
 import { ConnectChannelForm } from './connect-channel-form';
@@ -23,51 +23,52 @@ export function ChannelsPage() {
       </SectionHeader>
       {connecting && <ConnectChannelForm onCancel={() => setConnecting(false)} />}
       <div className={cardClass}>
-        {channels.isPending ? (
-          <div className="p-6">
-            <Spinner label="Loading channels" />
-          </div>
-        ) : channels.isError ? (
-          <ErrorState error={channels.error} onRetry={() => void channels.refetch()} />
-        ) : !channels.data || channels.data.length === 0 ? (
-          <EmptyState title="No channels yet">
-            <p>
-              Connect WhatsApp, email, a website chat or your own system to start receiving conversations.
-            </p>
-          </EmptyState>
-        ) : (
-          <div className="overflow-x-auto">
-            <table className={tableClass}>
-              <thead>
-                <tr>
-                  <th className={thClass}>Inbox</th>
-                  <th className={thClass}>Type</th>
-                  <th className={thClass}>State</th>
-                </tr>
-              </thead>
-              <tbody>
-                {channels.data.map((c) => (
-                  <tr key={c.id} data-testid="channel-row">
-                    <td className={tdClass}>
-                      <Link
-                        to={`/settings/channels/${c.id}`}
-                        className="font-medium text-brand-600 hover:underline dark:text-brand-500"
-                      >
-                        {c.name}
-                      </Link>
-                    </td>
-                    <td className={tdClass}>{CHANNEL_LABELS[c.type]}</td>
-                    <td className={tdClass}>
-                      <Badge tone={c.isActive ? 'green' : 'slate'}>
-                        {c.isActive ? 'Active' : 'Disabled'}
-                      </Badge>
-                    </td>
+        <QueryStates
+          query={channels}
+          loadingLabel="Loading channels"
+          isEmpty={(d) => d.length === 0}
+          empty={
+            <EmptyState title="No channels yet">
+              <p>
+                Connect WhatsApp, email, a website chat or your own system to start receiving conversations.
+              </p>
+            </EmptyState>
+          }
+        >
+          {(data) => (
+            <div className="overflow-x-auto">
+              <table className={tableClass}>
+                <thead>
+                  <tr>
+                    <th className={thClass}>Inbox</th>
+                    <th className={thClass}>Type</th>
+                    <th className={thClass}>State</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+                </thead>
+                <tbody>
+                  {data.map((c) => (
+                    <tr key={c.id} data-testid="channel-row">
+                      <td className={tdClass}>
+                        <Link
+                          to={`/settings/channels/${c.id}`}
+                          className="font-medium text-brand-600 hover:underline dark:text-brand-500"
+                        >
+                          {c.name}
+                        </Link>
+                      </td>
+                      <td className={tdClass}>{CHANNEL_LABELS[c.type]}</td>
+                      <td className={tdClass}>
+                        <Badge tone={c.isActive ? 'green' : 'slate'}>
+                          {c.isActive ? 'Active' : 'Disabled'}
+                        </Badge>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </QueryStates>
       </div>
     </section>
   );
