@@ -18,11 +18,10 @@ import {
   assertDistFresh,
   cpuBusy,
   cpuSample,
-  dbUrl,
   fmt,
   machine,
   makeClient,
-  PG_ADMIN_URL,
+  scratchDatabase,
   procCpu,
   REDIS_URL,
   sleep,
@@ -47,19 +46,7 @@ const { QueueEvents } = await apiDep('bullmq');
 const { runMigrations } = await apiDist('db/migrate.js');
 
 const DB = `od_bench_flows_${process.pid}`;
-const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-await admin.connect();
-await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-await admin.query(`CREATE DATABASE ${DB}`);
-const url = dbUrl(DB);
-
-const cleanups = [];
-async function cleanup() {
-  for (const fn of cleanups.reverse()) await fn().catch((e) => console.error('cleanup:', e.message));
-  await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`).catch(() => undefined);
-  await admin.end();
-}
-process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+const { url, cleanups, cleanup } = await scratchDatabase(pg, DB);
 
 const pos = (x) => ({ position: { x, y: 0 } });
 /** trigger → condition (x > 10) → set variable → send_message; the else port ends the session. */

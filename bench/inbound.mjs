@@ -15,11 +15,10 @@ import {
   cpuBusy,
   cpuSample,
   procCpu,
-  dbUrl,
   fmt,
   machine,
   makeClient,
-  PG_ADMIN_URL,
+  scratchDatabase,
   REDIS_URL,
   ROOT,
   sleep,
@@ -46,19 +45,7 @@ const { Redis } = await apiDep('ioredis');
 const { runMigrations } = await apiDist('db/migrate.js');
 
 const DB = `od_bench_inbound_${process.pid}`;
-const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-await admin.connect();
-await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-await admin.query(`CREATE DATABASE ${DB}`);
-const url = dbUrl(DB);
-
-const cleanups = [];
-async function cleanup() {
-  for (const fn of cleanups.reverse()) await fn().catch((e) => console.error('cleanup:', e.message));
-  await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`).catch(() => undefined);
-  await admin.end();
-}
-process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+const { url, cleanups, cleanup } = await scratchDatabase(pg, DB);
 
 try {
   console.log(`inbound bench: ${machine()}`);

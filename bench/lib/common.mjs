@@ -27,6 +27,25 @@ export function dbUrl(name) {
   return u.toString();
 }
 
+/**
+ * A fresh database for one bench run, dropped again by `cleanup()`, which first runs the `cleanups` the bench
+ * registered (newest first: servers and clients before the database). Ctrl-C cleans up too.
+ */
+export async function scratchDatabase(pg, name) {
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  const cleanups = [];
+  async function cleanup() {
+    for (const fn of cleanups.reverse()) await fn().catch((e) => console.error('cleanup:', e.message));
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+    await admin.end();
+  }
+  process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+  return { url: dbUrl(name), cleanups, cleanup };
+}
+
 export function assertDistFresh() {
   if (!fs.existsSync(path.join(API_DIST, 'bootstrap.js'))) {
     console.error('apps/api/dist is missing: run `npx -y pnpm@10 build` at the repo root first');
