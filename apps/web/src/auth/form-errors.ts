@@ -1,23 +1,22 @@
 import type { FieldValues, Path, UseFormSetError } from 'react-hook-form';
-import { ApiError } from '../api/client';
+import { placeServerErrors } from '../ui/contract-form';
 
 /**
  * Puts the API's validation issues next to their fields (`body.email` → `email`); whatever names no known
- * field, and any other failure, becomes the form's general error.
+ * field, and any other failure, becomes the form's general error. A field matches its whole issue path, so
+ * `body.scopes.0` does not land on `scopes` unless `scopes.0` is listed.
  */
 export function applyServerErrors<T extends FieldValues>(
   error: unknown,
   fields: readonly Path<T>[],
   setError: UseFormSetError<T>,
 ): string | null {
-  if (!(error instanceof ApiError)) return 'Could not reach the server; check your connection';
-  let placed = 0;
-  for (const issue of error.issues) {
-    const name = issue.path.replace(/^body\./, '') as Path<T>;
-    if (fields.includes(name)) {
-      setError(name, { type: 'server', message: issue.message });
-      placed++;
-    }
-  }
-  return placed > 0 && placed === error.issues.length ? null : error.message;
+  return placeServerErrors(
+    error,
+    (path) => {
+      const name = path.map(String).join('.') as Path<T>;
+      return fields.includes(name) ? name : null;
+    },
+    setError,
+  );
 }
