@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { messagePreview, SERVICE_WINDOW_HOURS, type ChannelType } from '@orbitdesk/shared';
+import { messagePreview } from '@orbitdesk/shared';
 import { DomainEvents } from '../../common/events/domain-events.js';
 import { OutboundQueue } from '../../common/queue/queue.module.js';
 import { Database, type TenantTx } from '../../db/database.js';
@@ -10,8 +10,8 @@ import {
   type MessageRow,
 } from '../conversations/conversation-dto.js';
 import { MessagesRepository } from '../messages/messages.repository.js';
+import { sendRefusal } from '../messages/send-rules.js';
 
-const HOUR_MS = 3_600_000;
 /** The text message limit of the send path (ZTextContent). */
 const MAX_TEXT = 65_536;
 
@@ -46,11 +46,12 @@ export class BotWrites {
     if (!found) throw new BotSendRefused('the conversation no longer exists');
     const isPrivate = input.isPrivate ?? false;
     if (!isPrivate) {
-      if (!found.channel.isActive) throw new BotSendRefused('the inbox of this conversation is disabled');
-      const windowHours = SERVICE_WINDOW_HOURS[found.channel.type as ChannelType];
-      const last = found.conversation.lastInboundAt?.getTime();
-      if (windowHours !== undefined && (last === undefined || Date.now() - last > windowHours * HOUR_MS)) {
-        throw new BotSendRefused(`outside the ${windowHours}-hour customer-service window`);
+      const refusal = sendRefusal(found.channel, found.conversation, 'text');
+      if (refusal?.kind === 'inbox_disabled') {
+        throw new BotSendRefused('the inbox of this conversation is disabled');
+      }
+      if (refusal?.kind === 'window_closed') {
+        throw new BotSendRefused(`outside the ${refusal.hours}-hour customer-service window`);
       }
     }
     const content = { text: input.text.slice(0, MAX_TEXT) };

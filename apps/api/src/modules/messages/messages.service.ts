@@ -1,11 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import {
-  messagePreview,
-  SERVICE_WINDOW_HOURS,
-  type ChannelType,
-  type TMessage,
-  type TSendMessageRequest,
-} from '@orbitdesk/shared';
+import { messagePreview, type TMessage, type TSendMessageRequest } from '@orbitdesk/shared';
 import type { Principal } from '../../common/auth/principal.js';
 import { DomainEvents } from '../../common/events/domain-events.js';
 import { notFound, unprocessable } from '../../common/http/errors.js';
@@ -14,10 +8,9 @@ import { requestContext } from '../../common/tenancy/request-context.js';
 import { TenantDb } from '../../common/tenancy/tenant-db.service.js';
 import { toConversationDto, toMessageDto, type ConversationRow } from '../conversations/conversation-dto.js';
 import type { ChannelRow } from '../channels/channels.repository.js';
+import { sendRefusal } from './send-rules.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { MessagesRepository } from './messages.repository.js';
-
-const HOUR_MS = 3_600_000;
 
 /** Who is sending: a signed-in agent, or an external system through an API key. */
 function senderOf(p: Principal | undefined): { senderType: 'user' | 'bot'; senderId: string | null } {
@@ -118,13 +111,11 @@ export class MessagesService {
   }
 
   private checkCanSend(channel: ChannelRow, conversation: ConversationRow, input: TSendMessageRequest): void {
-    if (!channel.isActive) throw unprocessable('The inbox of this conversation is disabled');
-    const windowHours = SERVICE_WINDOW_HOURS[channel.type as ChannelType];
-    if (windowHours === undefined || input.type === 'template') return;
-    const last = conversation.lastInboundAt?.getTime();
-    if (last === undefined || Date.now() - last > windowHours * HOUR_MS) {
+    const refusal = sendRefusal(channel, conversation, input.type);
+    if (refusal?.kind === 'inbox_disabled') throw unprocessable('The inbox of this conversation is disabled');
+    if (refusal?.kind === 'window_closed') {
       throw unprocessable(
-        `Outside the ${windowHours}-hour customer-service window: send an approved template`,
+        `Outside the ${refusal.hours}-hour customer-service window: send an approved template`,
       );
     }
   }
