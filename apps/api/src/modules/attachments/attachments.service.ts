@@ -1,9 +1,9 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
-import type { MultipartFile } from '@fastify/multipart';
 import type { TAttachment, TAttachmentDownloadQuery } from '@orbitdesk/shared';
 import { randomUUID } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
 import { AppError, badRequest, forbidden, notFound } from '../../common/http/errors.js';
+import { openUpload, type MultipartReader } from '../../common/http/multipart.js';
 import { StorageDriver, StorageObjectNotFoundError } from '../../common/storage/storage-driver.js';
 import { attachmentStorageKey } from '../../common/storage/storage-key.js';
 import { requestContext } from '../../common/tenancy/request-context.js';
@@ -20,11 +20,6 @@ import {
 import { DigestMeter, readHead } from './attachment-stream.js';
 import { AttachmentUrlSigner } from './attachment-url-signer.js';
 import { AttachmentsRepository, type AttachmentRow } from './attachments.repository.js';
-
-/** How the controller hands over the multipart file: `(options) => req.file(options)`. */
-export type MultipartReader = (options: {
-  limits: { fileSize: number; files: number };
-}) => Promise<MultipartFile | undefined>;
 
 export interface StoreFromStreamInput {
   tenantId: string;
@@ -72,15 +67,7 @@ export class AttachmentsService {
     const tenantId = requestContext.tenantId();
     const principal = requestContext.get()?.principal;
     const max = this.config.ATTACHMENT_MAX_BYTES;
-    let file: MultipartFile | undefined;
-    try {
-      // One byte over the limit, so the meter (not busboy's silent truncation) is what notices an oversize file.
-      file = await readFile({ limits: { fileSize: max + 1, files: 1 } });
-    } catch (err) {
-      if ((err as { statusCode?: number }).statusCode === 413) throw tooLarge(max);
-      throw badRequest('Validation failed: file: send the file as multipart/form-data with one file field');
-    }
-    if (!file) throw badRequest('Validation failed: file: a file field is required');
+    const file = await openUpload(readFile, max, () => tooLarge(max));
     try {
       return await this.store(tenantId, {
         fileName: file.filename,

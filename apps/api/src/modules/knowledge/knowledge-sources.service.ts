@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { SafeHttpClient } from '../../common/http-client/safe-http-client.js';
 import { AppError, badRequest, notFound } from '../../common/http/errors.js';
+import { openUpload, type MultipartReader } from '../../common/http/multipart.js';
 import { decodeCursor, toPage } from '../../common/http/pagination.js';
 import { KnowledgeIngestQueue } from '../../common/queue/knowledge.queue.js';
 import { StorageDriver } from '../../common/storage/storage-driver.js';
@@ -24,11 +25,6 @@ import { AuditService } from '../audit/audit.service.js';
 import { toKnowledgeBaseDto, toKnowledgeSourceDto } from './knowledge-dto.js';
 import { detectKnowledgeFile } from './knowledge-file-type.js';
 import { KnowledgeRepository, type KnowledgeSourceRow } from './knowledge.repository.js';
-
-/** How the controller hands over the multipart file: `(options) => req.file(options)`. */
-export type KnowledgeFileReader = (options: {
-  limits: { fileSize: number; files: number };
-}) => Promise<MultipartFile | undefined>;
 
 const tooLarge = () =>
   new AppError(
@@ -93,18 +89,10 @@ export class KnowledgeSourcesService {
   }
 
   /** A PDF, DOCX, TXT or CSV upload (multipart field `file`), checked by extension and content. */
-  async upload(baseId: string, readFile: KnowledgeFileReader): Promise<TKnowledgeSource> {
+  async upload(baseId: string, readFile: MultipartReader): Promise<TKnowledgeSource> {
     const tenantId = requestContext.tenantId();
     await this.tenantDb.run((tx) => this.baseFound(tx, baseId));
-    let file: MultipartFile | undefined;
-    try {
-      // One byte over the limit, so reading (not busboy's silent truncation) is what notices an oversize file.
-      file = await readFile({ limits: { fileSize: KNOWLEDGE_MAX_FILE_BYTES + 1, files: 1 } });
-    } catch (err) {
-      if ((err as { statusCode?: number }).statusCode === 413) throw tooLarge();
-      throw badRequest('Validation failed: file: send the file as multipart/form-data with one file field');
-    }
-    if (!file) throw badRequest('Validation failed: file: a file field is required');
+    const file = await openUpload(readFile, KNOWLEDGE_MAX_FILE_BYTES, tooLarge);
     const data = await readAll(file);
     if (!data.length) throw badRequest('Validation failed: file: the file is empty');
     const name = sanitizeFileName(file.filename);

@@ -16,11 +16,8 @@ import { RedisService } from '../../../common/redis/redis.module.js';
 import { requestContext } from '../../../common/tenancy/request-context.js';
 import { TenantDb } from '../../../common/tenancy/tenant-db.service.js';
 import { isUniqueViolation } from '../../../db/query-helpers.js';
-import {
-  AttachmentsService,
-  type AttachmentDownload,
-  type MultipartReader,
-} from '../../attachments/attachments.service.js';
+import type { MultipartReader } from '../../../common/http/multipart.js';
+import { AttachmentsService, type AttachmentDownload } from '../../attachments/attachments.service.js';
 import { toContactDto } from '../../contacts/contact-dto.js';
 import { ChannelPipelineService } from '../channel-pipeline.service.js';
 import { LiveChatEmitter } from './live-chat.emitter.js';
