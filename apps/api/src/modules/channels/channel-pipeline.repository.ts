@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { and, eq, sql } from 'drizzle-orm';
 import { Database, type TenantTx } from '../../db/database.js';
+import { GroupCommit } from '../../db/group-commit.js';
 import { rowFromJson } from '../../db/json-rows.js';
 import { contacts, conversations, messages } from '../../db/schema/index.js';
 import type { ContactRow, ConversationRow, MessageRow } from '../conversations/conversation-dto.js';
@@ -24,40 +26,79 @@ export interface InboundOutcome {
   conversationCreated: boolean;
   conversationReopened: boolean;
   contactCreated: boolean;
-  contact: ContactRow;
+  /** Only when this message created the contact. */
+  contact: ContactRow | null;
   conversation: ConversationRow;
   message: MessageRow;
+}
+
+type RawOutcome = Omit<InboundOutcome, 'contact' | 'conversation' | 'message'> &
+  Record<'conversation' | 'message', Record<string, unknown>> & { contact: Record<string, unknown> | null };
+interface IngestItem {
+  tenant: string;
+  msg: InboundPayload;
 }
 
 /** The queries of the inbound pipeline and of delivery reports. */
 @Injectable()
 export class ChannelPipelineRepository {
-  constructor(private readonly db: Database) {}
+  /**
+   * Inbound messages go to Postgres by group commit (db/group-commit.ts): INBOUND_BATCH_LANES lanes by sender, each
+   * one transaction at a time, and what arrives meanwhile is stored by the lane's next transaction, up to
+   * INBOUND_BATCH_MAX messages (inbound_ingest_many, migration 0019).
+   */
+  private readonly inbound: GroupCommit<IngestItem, RawOutcome>;
+
+  constructor(
+    private readonly db: Database,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.inbound = new GroupCommit<IngestItem, RawOutcome>(
+      (items) => this.ingestMany(items),
+      (item) => this.ingestOne(item),
+      {
+        lanes: config.INBOUND_BATCH_LANES,
+        maxBatch: config.INBOUND_BATCH_MAX,
+        // The sender's key of inbound_ingest's advisory lock.
+        laneOf: ({ tenant, msg }) => `${tenant}:${msg.channelType}:${msg.contact.identifier}`,
+      },
+    );
+  }
 
   /**
    * The whole inbound transaction in one round trip: the inbound_ingest function (migration 0010) switches its
    * statement's transaction to orbitdesk_app with this tenant, so row-level security applies to everything it
    * touches, then upserts the contact and its address, finds or opens the conversation and inserts the message.
    * This is the one tenant-scoped query that does not take a TenantTx: the function sets the tenant itself,
-   * which saves the three round trips of an explicit transaction on the hottest path.
+   * which saves the three round trips of an explicit transaction on the hottest path. Deliveries that arrive
+   * together share one transaction (group commit); a failing one is stored, or fails, alone.
    */
   async ingest(tenantId: string, payload: InboundPayload): Promise<InboundOutcome> {
-    type Raw = Omit<InboundOutcome, 'contact' | 'conversation' | 'message'> &
-      Record<'contact' | 'conversation' | 'message', Record<string, unknown>>;
-    const { rows } = await this.db.pool.query<{ r: Raw }>('select inbound_ingest($1, $2) as r', [
-      tenantId,
-      JSON.stringify(payload),
-    ]);
-    const r = rows[0]!.r;
+    const r = await this.inbound.submit({ tenant: tenantId, msg: payload });
     return {
       duplicate: r.duplicate,
       conversationCreated: r.conversationCreated,
       conversationReopened: r.conversationReopened,
       contactCreated: r.contactCreated,
-      contact: rowFromJson(contacts, r.contact),
+      contact: r.contact ? rowFromJson(contacts, r.contact) : null,
       conversation: rowFromJson(conversations, r.conversation),
       message: rowFromJson(messages, r.message),
     };
+  }
+
+  private async ingestOne({ tenant, msg }: IngestItem): Promise<RawOutcome> {
+    const { rows } = await this.db.pool.query<{ r: RawOutcome }>('select inbound_ingest($1, $2) as r', [
+      tenant,
+      JSON.stringify(msg),
+    ]);
+    return rows[0]!.r;
+  }
+
+  private async ingestMany(items: IngestItem[]): Promise<RawOutcome[]> {
+    const { rows } = await this.db.pool.query<{ r: RawOutcome }>('select r from inbound_ingest_many($1) r', [
+      JSON.stringify(items),
+    ]);
+    return rows.map((row) => row.r);
   }
 
   async findMessageByProviderId(

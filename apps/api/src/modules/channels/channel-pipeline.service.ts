@@ -152,7 +152,7 @@ export class ChannelPipelineService {
       created: outcome.conversationCreated,
       reopened: outcome.conversationReopened,
       // A contact made here has exactly the one address it wrote from.
-      newContact: outcome.contactCreated
+      newContact: outcome.contact
         ? toContactDto(outcome.contact, [
             { contactId: outcome.contact.id, channelType: n.channelType, identifier: n.contact.identifier },
           ])
