@@ -71,6 +71,21 @@ describe('rate limiting', () => {
     expect(results.map(remaining)).toEqual([4, 3, 2, 1, 0]);
   });
 
+  it('counts requests that arrive together one by one: exactly the limit passes, each with its own remaining', async () => {
+    // Hits of one turn share one Redis round trip (INCRBY by their number); each still gets its own count.
+    const results = await Promise.all(
+      Array.from({ length: LIMIT + 3 }, () =>
+        http(ctx.app, 'GET', '/api/v1/auth/me', { token: admin.token }),
+      ),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(LIMIT);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(3);
+    const remainingOfPassed = results.filter((r) => r.status === 200).map(remaining);
+    expect(remainingOfPassed.sort()).toEqual(Array.from({ length: LIMIT }, (_, i) => i));
+    expect(results.filter((r) => r.status === 429).every((r) => remaining(r) === 0)).toBe(true);
+  });
+
   it('stops an IP that keeps presenting made-up keys, whatever key it tries next', async () => {
     const bogus = () => `wcrm_${randomBytes(32).toString('base64url')}`;
     for (let i = 0; i < LIMIT; i++)

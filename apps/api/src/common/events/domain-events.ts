@@ -31,9 +31,22 @@ export class DomainEvents {
     this.emitter.setMaxListeners(50);
   }
 
-  /** Call only after commit. Listeners run on the next tick; their errors are logged, never thrown back. */
+  /** Events published but not yet delivered, in publish order. */
+  private pending: [DomainEventName, unknown][] = [];
+
+  /**
+   * Call only after commit. Listeners run on a later turn of the event loop, in publish order; their errors are
+   * logged, never thrown back. Everything published in one turn is delivered in one macrotask, so the Redis and
+   * queue writes those listeners start together leave in one pipelined write (group-committed messages publish
+   * their events together).
+   */
   publish<K extends DomainEventName>(name: K, payload: DomainEventMap[K]): void {
-    setImmediate(() => this.emitter.emit(name, payload));
+    if (this.pending.push([name, payload]) > 1) return;
+    setImmediate(() => {
+      const batch = this.pending;
+      this.pending = [];
+      for (const [event, data] of batch) this.emitter.emit(event, data);
+    });
   }
 
   on<K extends DomainEventName>(name: K, listener: Listener<K>): () => void {

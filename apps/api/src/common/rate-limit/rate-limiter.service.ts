@@ -11,11 +11,11 @@ export interface RateLimitResult {
   allowed: boolean;
 }
 
-// One round trip: count this hit on KEYS[1] and read the window's remaining life (the first hit of a window
-// starts its timer); also read the guard counter KEYS[2] without counting on it.
+// One round trip: count ARGV[2] hits on KEYS[1] and read the window's remaining life (the first hits of a window
+// start its timer); also read the guard counter KEYS[2] without counting on it.
 const HIT_SCRIPT = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local n = redis.call('INCRBY', KEYS[1], ARGV[2])
+if n == tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 local g = tonumber(redis.call('GET', KEYS[2]) or '0')
@@ -24,7 +24,12 @@ return {n, ttl, g, gttl}
 `;
 
 type RedisWithHit = Redis & {
-  rateLimitHit(key: string, guardKey: string, windowMs: number): Promise<[number, number, number, number]>;
+  rateLimitHit(
+    key: string,
+    guardKey: string,
+    windowMs: number,
+    hits: number,
+  ): Promise<[number, number, number, number]>;
 };
 
 /** Fixed-window counters in Redis, so every API replica shares one count per caller. */
@@ -42,32 +47,73 @@ export class RateLimiterService {
     this.redis = redis.client as RedisWithHit;
   }
 
+  /** Hits waiting for this turn's round trip to Redis, by identity and guard. */
+  private pending = new Map<
+    string,
+    {
+      identity: string;
+      guard?: string;
+      waiters: { limit: number; done: (r: RateLimitResult | null) => void }[];
+    }
+  >();
+
   /**
    * Counts one request for `identity` against `limit` (RATE_LIMIT_MAX by default). With `guard`, the request is
    * also refused while that counter (filled by recordFailure) has reached RATE_LIMIT_MAX. Returns null when Redis
    * is unreachable: the limiter fails open rather than taking the API down with it.
+   *
+   * Hits made in the same turn of the event loop for the same identity are counted in one round trip (INCRBY by
+   * their number); each gets the count it would have got alone, in call order.
    */
-  async hit(
-    identity: string,
-    guard?: string,
-    limit = this.config.RATE_LIMIT_MAX,
-  ): Promise<RateLimitResult | null> {
+  hit(identity: string, guard?: string, limit = this.config.RATE_LIMIT_MAX): Promise<RateLimitResult | null> {
+    return new Promise((done) => {
+      const key = `${identity}\n${guard ?? ''}`;
+      const group = this.pending.get(key);
+      if (group) {
+        group.waiters.push({ limit, done });
+        return;
+      }
+      if (this.pending.size === 0) setImmediate(() => this.flush());
+      this.pending.set(key, { identity, guard, waiters: [{ limit, done }] });
+    });
+  }
+
+  private flush(): void {
+    const groups = [...this.pending.values()];
+    this.pending.clear();
+    for (const group of groups) void this.count(group);
+  }
+
+  private async count({
+    identity,
+    guard,
+    waiters,
+  }: {
+    identity: string;
+    guard?: string;
+    waiters: { limit: number; done: (r: RateLimitResult | null) => void }[];
+  }): Promise<void> {
     try {
-      const [count, ttlMs, guardCount, guardTtlMs] = await this.redis.rateLimitHit(
+      const [total, ttlMs, guardCount, guardTtlMs] = await this.redis.rateLimitHit(
         `rl:${identity}`,
         `rl:${guard ?? identity}`,
         this.config.RATE_LIMIT_WINDOW_SECONDS * 1000,
+        waiters.length,
       );
       const guarded = guard !== undefined && guardCount >= this.config.RATE_LIMIT_MAX;
-      return {
-        limit,
-        remaining: guarded ? 0 : Math.max(0, limit - count),
-        resetSeconds: Math.max(1, Math.ceil((guarded ? Math.max(guardTtlMs, ttlMs) : ttlMs) / 1000)),
-        allowed: count <= limit && !guarded,
-      };
+      const resetSeconds = Math.max(1, Math.ceil((guarded ? Math.max(guardTtlMs, ttlMs) : ttlMs) / 1000));
+      waiters.forEach(({ limit, done }, i) => {
+        const count = total - (waiters.length - 1 - i);
+        done({
+          limit,
+          remaining: guarded ? 0 : Math.max(0, limit - count),
+          resetSeconds,
+          allowed: count <= limit && !guarded,
+        });
+      });
     } catch (err) {
       this.logger.warn(`rate limiter unavailable, allowing request: ${(err as Error).message}`);
-      return null;
+      for (const { done } of waiters) done(null);
     }
   }
 

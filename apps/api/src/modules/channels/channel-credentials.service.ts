@@ -19,8 +19,23 @@ export class ChannelCredentialsService {
     return this.box.encrypt(JSON.stringify(secrets), tenantId);
   }
 
+  /**
+   * Decrypted once per row object: webhook deliveries authenticate against the same cached inbox row on every
+   * message (InboundChannelCache). Each call gets its own copy.
+   */
   open(row: { tenantId: string; credentials: string | null }): ChannelSecrets {
     if (!row.credentials) return {};
-    return JSON.parse(this.box.decrypt(row.credentials, row.tenantId)) as ChannelSecrets;
+    const known = this.opened.get(row);
+    if (known && known.credentials === row.credentials && known.tenantId === row.tenantId) {
+      return { ...known.secrets };
+    }
+    const secrets = JSON.parse(this.box.decrypt(row.credentials, row.tenantId)) as ChannelSecrets;
+    this.opened.set(row, { credentials: row.credentials, tenantId: row.tenantId, secrets });
+    return { ...secrets };
   }
+
+  private readonly opened = new WeakMap<
+    object,
+    { credentials: string; tenantId: string; secrets: ChannelSecrets }
+  >();
 }

@@ -19,6 +19,9 @@ export class RealtimeRedis implements OnApplicationShutdown {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.prefix = config.REDIS_KEY_PREFIX;
     this.pub = new Redis(config.REDIS_URL, {
+      // The adapter publishes one message per emit; emits made in the same tick (a group-committed batch's
+      // new_message events, delivered together by DomainEvents) then leave in one write.
+      enableAutoPipelining: true,
       maxRetriesPerRequest: 2,
       commandTimeout: 2_000,
       connectTimeout: 5_000,
