@@ -352,6 +352,8 @@ try {
         'postgres CPU ms/msg',
         'redis CPU ms/msg',
         'load-generator CPU ms/msg',
+        'server kernel CPU ms/msg',
+        'server read / write calls per msg',
       ],
       results.flatMap(({ c, ref: r, api: a, ref11: d }) =>
         [r, a, d].map((x) => [
@@ -361,6 +363,8 @@ try {
           fmt(x.cpuPerMsg.postgres, 3),
           fmt(x.cpuPerMsg.redis, 3),
           fmt(x.cpuPerMsg.client, 3),
+          fmt(x.server.systemMs / x.sent, 3),
+          `${fmt(x.server.readCalls / x.sent, 1)} / ${fmt(x.server.writeCalls / x.sent, 1)}`,
         ]),
       ),
     ),

@@ -3,7 +3,7 @@
 // optional per-statement profile of every pg query the app runs.
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
-import { apiDep, apiDist, BENCH_ENV } from './common.mjs';
+import { apiDep, apiDist, BENCH_ENV, processSyscalls } from './common.mjs';
 
 const databaseUrl = process.argv[2];
 const pg = (await apiDep('pg')).default;
@@ -47,6 +47,8 @@ const config = loadConfig({
   DATABASE_URL: databaseUrl,
   REDIS_KEY_PREFIX: `odbench:${randomBytes(4).toString('hex')}:`,
   DB_POOL_MAX: process.env.BENCH_DB_POOL_MAX ?? '20',
+  // Tuning knobs of the inbound path, passed through when set (INBOUND_BATCH_LANES, INBOUND_BATCH_MAX).
+  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('INBOUND_'))),
 });
 const app = await createApp(config);
 await app.listen(0, '127.0.0.1');
@@ -57,7 +59,12 @@ process.on('message', async (msg) => {
   let result;
   switch (msg.cmd) {
     case 'phaseStart':
-      mark = { elu: performance.eventLoopUtilization(), cpu: process.cpuUsage(), t: performance.now() };
+      mark = {
+        elu: performance.eventLoopUtilization(),
+        cpu: process.cpuUsage(),
+        io: processSyscalls(),
+        t: performance.now(),
+      };
       stats.clear();
       profiling = Boolean(msg.arg?.profile);
       result = true;
@@ -66,9 +73,13 @@ process.on('message', async (msg) => {
       const elu = performance.eventLoopUtilization(mark.elu).utilization;
       const cpu = process.cpuUsage(mark.cpu);
       const wallMs = performance.now() - mark.t;
+      const io = processSyscalls();
       result = {
         elu,
         cpuMs: (cpu.user + cpu.system) / 1000,
+        systemMs: cpu.system / 1000,
+        readCalls: io.syscr - mark.io.syscr,
+        writeCalls: io.syscw - mark.io.syscw,
         wallMs,
         profile: [...stats.entries()].map(([sql, s]) => ({ sql, ...s })).sort((a, b) => b.ms - a.ms),
       };

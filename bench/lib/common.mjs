@@ -222,3 +222,14 @@ export function procCpu() {
   }
   return out;
 }
+
+// Read and write system calls of this process so far (/proc/self/io: syscr, syscw; Linux only).
+export function processSyscalls() {
+  try {
+    const text = fs.readFileSync('/proc/self/io', 'utf8');
+    const get = (name) => Number(new RegExp(`^${name}: (\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+    return { syscr: get('syscr'), syscw: get('syscw') };
+  } catch {
+    return { syscr: NaN, syscw: NaN };
+  }
+}

@@ -6,7 +6,7 @@
 // UPDATE; COMMIT) as raw pg on small tables, with no framework, ORM or socket around them.
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { apiDep } from './common.mjs';
+import { apiDep, processSyscalls } from './common.mjs';
 
 const pg = (await apiDep('pg')).default;
 const pool = new pg.Pool({
@@ -80,13 +80,22 @@ let mark = null;
 process.on('message', async (msg) => {
   let result;
   if (msg.cmd === 'phaseStart') {
-    mark = { elu: performance.eventLoopUtilization(), cpu: process.cpuUsage(), t: performance.now() };
+    mark = {
+      elu: performance.eventLoopUtilization(),
+      cpu: process.cpuUsage(),
+      io: processSyscalls(),
+      t: performance.now(),
+    };
     result = true;
   } else if (msg.cmd === 'phaseEnd') {
     const cpu = process.cpuUsage(mark.cpu);
+    const io = processSyscalls();
     result = {
       elu: performance.eventLoopUtilization(mark.elu).utilization,
       cpuMs: (cpu.user + cpu.system) / 1000,
+      systemMs: cpu.system / 1000,
+      readCalls: io.syscr - mark.io.syscr,
+      writeCalls: io.syscw - mark.io.syscw,
       wallMs: performance.now() - mark.t,
       profile: [],
     };
