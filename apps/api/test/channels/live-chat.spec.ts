@@ -8,6 +8,7 @@ import { DomainEvents, type DomainEventMap } from '../../src/common/events/domai
 import { identifierHash } from '../../src/modules/channels/live-chat/live-chat.config.js';
 import { VisitorTokenService } from '../../src/modules/channels/live-chat/visitor-token.service.js';
 import { makeTenantWithUser } from '../support/factories.js';
+import { countTenantRows } from '../support/inbox.js';
 import { getRaw, postMultipart } from '../support/multipart.js';
 import { http, startTestApp, type TestContext } from '../support/test-app.js';
 import {
@@ -42,12 +43,8 @@ describe('live chat channel', () => {
     await rm(distDir, { recursive: true, force: true });
   });
 
-  const count = async (table: 'messages' | 'contacts' | 'conversations', tenantId: string) =>
-    (
-      await ctx.database.unsafe.execute<{ n: number }>(
-        sql`select count(*)::int as n from ${sql.identifier(table)} where tenant_id = ${tenantId}`,
-      )
-    ).rows[0]!.n;
+  const count = (table: Parameters<typeof countTenantRows>[1], tenantId: string) =>
+    countTenantRows(ctx.database, table, tenantId);
   const messagesOf = async (channelId: string) =>
     (
       await ctx.database.unsafe.execute<Record<string, any>>(

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainEvents, type DomainEventMap } from '../../src/common/events/domain-events.js';
 import { makeTenantWithUser, makeUser, login } from '../support/factories.js';
-import { inbound, makeApiInbox, textFrom } from '../support/inbox.js';
+import { countTenantRows, inbound, makeApiInbox, textFrom } from '../support/inbox.js';
 import { http, startTestApp, type TestContext } from '../support/test-app.js';
 
 describe('api channel', () => {
@@ -17,15 +17,8 @@ describe('api channel', () => {
   });
   afterAll(() => ctx?.close());
 
-  const count = async (
-    table: 'contacts' | 'contact_identities' | 'conversations' | 'messages',
-    tenantId: string,
-  ) =>
-    (
-      await ctx.database.unsafe.execute<{ n: number }>(
-        sql`select count(*)::int as n from ${sql.identifier(table)} where tenant_id = ${tenantId}`,
-      )
-    ).rows[0]!.n;
+  const count = (table: Parameters<typeof countTenantRows>[1], tenantId: string) =>
+    countTenantRows(ctx.database, table, tenantId);
   const conversationRow = async (id: string) =>
     (
       await ctx.database.unsafe.execute<Record<string, any>>(

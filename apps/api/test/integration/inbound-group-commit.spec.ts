@@ -4,7 +4,7 @@ import { requestContext } from '../../src/common/tenancy/request-context.js';
 import { ChannelPipelineService } from '../../src/modules/channels/channel-pipeline.service.js';
 import { makeTenantWithUser } from '../support/factories.js';
 import { recordIngestCalls } from '../support/ingest-calls.js';
-import { inbound, makeApiInbox, textFrom } from '../support/inbox.js';
+import { countTenantRows, inbound, makeApiInbox, textFrom } from '../support/inbox.js';
 import { startTestApp, type TestContext } from '../support/test-app.js';
 
 /** Group commit of inbound messages (ChannelPipelineRepository + inbound_ingest_many, migration 0019). */
@@ -16,15 +16,8 @@ describe('inbound group commit', () => {
   });
   afterAll(() => ctx?.close());
 
-  const count = async (
-    table: 'contacts' | 'contact_identities' | 'conversations' | 'messages',
-    tenantId: string,
-  ) =>
-    (
-      await ctx.database.unsafe.execute<{ n: number }>(
-        sql`select count(*)::int as n from ${sql.identifier(table)} where tenant_id = ${tenantId}`,
-      )
-    ).rows[0]!.n;
+  const count = (table: Parameters<typeof countTenantRows>[1], tenantId: string) =>
+    countTenantRows(ctx.database, table, tenantId);
   const unreadCount = async (id: string) =>
     (
       await ctx.database.unsafe.execute<{ unread_count: number }>(

@@ -2,8 +2,22 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { sql } from 'drizzle-orm';
+import type { Database } from '../../src/db/database.js';
 import { verifyCallbackSignature } from '../../src/modules/channels/api/api-channel.signature.js';
 import { http } from './test-app.js';
+
+/** How many rows of the inbox tables a tenant has (read as the owner, past row-level security). */
+export async function countTenantRows(
+  database: Database,
+  table: 'contacts' | 'contact_identities' | 'conversations' | 'messages',
+  tenantId: string,
+): Promise<number> {
+  const { rows } = await database.unsafe.execute<{ n: number }>(
+    sql`select count(*)::int as n from ${sql.identifier(table)} where tenant_id = ${tenantId}`,
+  );
+  return rows[0]!.n;
+}
 
 /** An `api` inbox created through the admin API; `secret` is the one-time inbound secret. */
 export async function makeApiInbox(
