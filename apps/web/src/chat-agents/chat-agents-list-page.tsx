@@ -2,7 +2,7 @@ import { Link } from 'react-router';
 import { MODE_LABELS, PROVIDER_LABELS } from '../ai/ai-labels';
 import { useCurrentUser } from '../auth/use-session';
 import { useChannels } from '../inbox/queries';
-import { MutationError, tableClass, tdClass, thClass } from '../settings/settings-ui';
+import { DataTable, MutationError, tdClass } from '../settings/settings-ui';
 import { cardClass, primaryButton } from '../ui/classes';
 import { EmptyState, QueryStates } from '../ui/states';
 import { Switch } from '../ui/switch';
@@ -49,67 +49,52 @@ export function ChatAgentsListPage() {
           }
         >
           {(data) => (
-            <div className="overflow-x-auto">
-              <table className={tableClass}>
-                <thead>
-                  <tr>
-                    <th className={thClass}>Name</th>
-                    <th className={thClass}>Mode</th>
-                    <th className={thClass}>Provider</th>
-                    <th className={thClass}>Inboxes</th>
-                    <th className={thClass}>Enabled</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.map((a) => (
-                    <tr key={a.id} data-testid="agent-row">
-                      <td className={tdClass}>
-                        <Link
-                          to={`/ai-agents/${a.id}`}
-                          className="font-medium text-brand-600 hover:underline dark:text-brand-500"
-                        >
-                          {a.name}
-                        </Link>
-                        {a.description && (
-                          <p className="line-clamp-1 text-xs text-slate-500 dark:text-slate-400">
-                            {a.description}
-                          </p>
-                        )}
-                      </td>
-                      <td className={tdClass}>{MODE_LABELS[a.mode]}</td>
-                      <td className={tdClass}>
-                        {a.provider ? (
-                          <>
-                            {PROVIDER_LABELS[a.provider]}
-                            {a.model && (
-                              <span className="block font-mono text-xs text-slate-500">{a.model}</span>
-                            )}
-                          </>
-                        ) : (
-                          <span className="text-slate-500 dark:text-slate-400">Workspace default</span>
-                        )}
-                      </td>
-                      <td className={tdClass}>
-                        {a.inboxIds.length === 0 ? (
-                          <span className="text-slate-500 dark:text-slate-400">None</span>
-                        ) : (
-                          a.inboxIds.map(inboxName).join(', ')
-                        )}
-                      </td>
-                      <td className={tdClass}>
-                        <Switch
-                          checked={a.enabled}
-                          label={`${a.name} enabled`}
-                          testId="agent-enabled"
-                          disabled={!isAdmin || (update.isPending && update.variables?.id === a.id)}
-                          onChange={(enabled) => update.mutate({ id: a.id, body: { enabled } })}
-                        />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable columns={['Name', 'Mode', 'Provider', 'Inboxes', 'Enabled']}>
+              {data.map((a) => (
+                <tr key={a.id} data-testid="agent-row">
+                  <td className={tdClass}>
+                    <Link
+                      to={`/ai-agents/${a.id}`}
+                      className="font-medium text-brand-600 hover:underline dark:text-brand-500"
+                    >
+                      {a.name}
+                    </Link>
+                    {a.description && (
+                      <p className="line-clamp-1 text-xs text-slate-500 dark:text-slate-400">
+                        {a.description}
+                      </p>
+                    )}
+                  </td>
+                  <td className={tdClass}>{MODE_LABELS[a.mode]}</td>
+                  <td className={tdClass}>
+                    {a.provider ? (
+                      <>
+                        {PROVIDER_LABELS[a.provider]}
+                        {a.model && <span className="block font-mono text-xs text-slate-500">{a.model}</span>}
+                      </>
+                    ) : (
+                      <span className="text-slate-500 dark:text-slate-400">Workspace default</span>
+                    )}
+                  </td>
+                  <td className={tdClass}>
+                    {a.inboxIds.length === 0 ? (
+                      <span className="text-slate-500 dark:text-slate-400">None</span>
+                    ) : (
+                      a.inboxIds.map(inboxName).join(', ')
+                    )}
+                  </td>
+                  <td className={tdClass}>
+                    <Switch
+                      checked={a.enabled}
+                      label={`${a.name} enabled`}
+                      testId="agent-enabled"
+                      disabled={!isAdmin || (update.isPending && update.variables?.id === a.id)}
+                      onChange={(enabled) => update.mutate({ id: a.id, body: { enabled } })}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )}
         </QueryStates>
       </div>

@@ -8,7 +8,7 @@ import { useForm } from 'react-hook-form';
 import { Link, useNavigate } from 'react-router';
 import { FormAlert } from '../auth/auth-layout';
 import { useCurrentUser } from '../auth/use-session';
-import { tableClass, tdClass, thClass } from '../settings/settings-ui';
+import { DataTable, tdClass } from '../settings/settings-ui';
 import { cardClass, ghostButton, inputClass, primaryButton } from '../ui/classes';
 import { contractResolver, placeServerErrors, topLevelField } from '../ui/contract-form';
 import { Field } from '../ui/field';
@@ -133,44 +133,39 @@ export function KnowledgeBasesPage() {
           }
         >
           {(data) => (
-            <div className="overflow-x-auto">
-              <table className={tableClass}>
-                <thead>
-                  <tr>
-                    <th className={thClass}>Name</th>
-                    <th className={`${thClass} text-right`}>Sources</th>
-                    <th className={`${thClass} text-right`}>Chunks</th>
-                    <th className={thClass}>Embedding model</th>
-                    <th className={thClass}>Updated</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.map((b) => (
-                    <tr key={b.id} data-testid="kb-row">
-                      <td className={tdClass}>
-                        <Link
-                          to={`/knowledge/${b.id}`}
-                          className="font-medium text-brand-600 hover:underline dark:text-brand-500"
-                        >
-                          {b.name}
-                        </Link>
-                        {b.description && (
-                          <p className="line-clamp-1 text-xs text-slate-500 dark:text-slate-400">
-                            {b.description}
-                          </p>
-                        )}
-                      </td>
-                      <td className={`${tdClass} text-right tabular-nums`}>{b.sourceCount}</td>
-                      <td className={`${tdClass} text-right tabular-nums`}>{b.chunkCount}</td>
-                      <td className={`${tdClass} font-mono text-xs`}>{b.embeddingModel}</td>
-                      <td className={`${tdClass} text-slate-500`} title={fullTime(b.updatedAt)}>
-                        {shortTime(b.updatedAt)}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              columns={[
+                'Name',
+                { label: 'Sources', numeric: true },
+                { label: 'Chunks', numeric: true },
+                'Embedding model',
+                'Updated',
+              ]}
+            >
+              {data.map((b) => (
+                <tr key={b.id} data-testid="kb-row">
+                  <td className={tdClass}>
+                    <Link
+                      to={`/knowledge/${b.id}`}
+                      className="font-medium text-brand-600 hover:underline dark:text-brand-500"
+                    >
+                      {b.name}
+                    </Link>
+                    {b.description && (
+                      <p className="line-clamp-1 text-xs text-slate-500 dark:text-slate-400">
+                        {b.description}
+                      </p>
+                    )}
+                  </td>
+                  <td className={`${tdClass} text-right tabular-nums`}>{b.sourceCount}</td>
+                  <td className={`${tdClass} text-right tabular-nums`}>{b.chunkCount}</td>
+                  <td className={`${tdClass} font-mono text-xs`}>{b.embeddingModel}</td>
+                  <td className={`${tdClass} text-slate-500`} title={fullTime(b.updatedAt)}>
+                    {shortTime(b.updatedAt)}
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )}
         </QueryStates>
       </div>

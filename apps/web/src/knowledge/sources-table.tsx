@@ -1,7 +1,7 @@
 import type { ComponentType } from 'react';
 import type { KnowledgeSourceType, TKnowledgeSource } from '@orbitdesk/shared';
 import { ConfirmButton } from '../settings/confirm-button';
-import { Badge, MutationError, tableClass, tdClass, thClass } from '../settings/settings-ui';
+import { Badge, DataTable, MutationError, tdClass } from '../settings/settings-ui';
 import { secondaryButton } from '../ui/classes';
 import { fullTime, shortTime } from '../ui/format';
 import { FileIcon, LinkIcon, TextIcon } from '../ui/icons';
@@ -72,92 +72,81 @@ export function SourcesTable({
   return (
     <>
       <MutationError error={reindex.error ?? remove.error} />
-      <div className="overflow-x-auto">
-        <table className={tableClass}>
-          <thead>
-            <tr>
-              <th className={thClass}>
-                <span className="sr-only">Type</span>
-              </th>
-              <th className={thClass}>Source</th>
-              <th className={thClass}>Status</th>
-              <th className={`${thClass} text-right`}>Chunks</th>
-              <th className={thClass}>Indexed</th>
+      <DataTable
+        columns={[
+          { label: 'Type', hidden: true },
+          'Source',
+          'Status',
+          { label: 'Chunks', numeric: true },
+          'Indexed',
+          isAdmin && { label: 'Actions', hidden: true },
+        ]}
+      >
+        {sources.map((s) => {
+          const type = TYPE_ICONS[s.type];
+          const Icon = type.icon;
+          return (
+            <tr key={s.id} data-testid="source-row" data-source-name={s.name}>
+              <td className={`${tdClass} text-slate-500 dark:text-slate-400`} title={type.label}>
+                <Icon />
+                <span className="sr-only">{type.label}</span>
+              </td>
+              <td className={`${tdClass} max-w-80`}>
+                <p className="font-medium break-words">{s.name}</p>
+                {s.url && s.url !== s.name && (
+                  <a
+                    href={s.url}
+                    target="_blank"
+                    rel="noreferrer"
+                    className="block truncate text-xs text-brand-600 hover:underline dark:text-brand-500"
+                  >
+                    {s.url}
+                  </a>
+                )}
+                {s.sizeBytes !== null && (
+                  <p className="text-xs text-slate-500 dark:text-slate-400">{formatBytes(s.sizeBytes)}</p>
+                )}
+              </td>
+              <td className={tdClass}>
+                <StatusCell source={s} />
+              </td>
+              <td className={`${tdClass} text-right tabular-nums`} data-testid="source-chunks">
+                {s.chunkCount}
+              </td>
+              <td className={`${tdClass} text-slate-500`}>
+                {s.indexedAt ? (
+                  <time dateTime={s.indexedAt} title={fullTime(s.indexedAt)}>
+                    {shortTime(s.indexedAt)}
+                  </time>
+                ) : (
+                  '—'
+                )}
+              </td>
               {isAdmin && (
-                <th className={thClass}>
-                  <span className="sr-only">Actions</span>
-                </th>
+                <td className={`${tdClass} text-right whitespace-nowrap`}>
+                  <span className="inline-flex justify-end gap-2">
+                    <button
+                      type="button"
+                      className={`${secondaryButton} py-1`}
+                      disabled={s.status === 'pending' || s.status === 'processing' || reindex.isPending}
+                      onClick={() => reindex.mutate(s.id)}
+                    >
+                      Re-index
+                    </button>
+                    <ConfirmButton
+                      label="Delete"
+                      question="Agents stop answering from it."
+                      confirmLabel="Delete source"
+                      pending={remove.isPending}
+                      onConfirm={() => remove.mutate(s.id)}
+                    />
+                  </span>
+                </td>
               )}
             </tr>
-          </thead>
-          <tbody>
-            {sources.map((s) => {
-              const type = TYPE_ICONS[s.type];
-              const Icon = type.icon;
-              return (
-                <tr key={s.id} data-testid="source-row" data-source-name={s.name}>
-                  <td className={`${tdClass} text-slate-500 dark:text-slate-400`} title={type.label}>
-                    <Icon />
-                    <span className="sr-only">{type.label}</span>
-                  </td>
-                  <td className={`${tdClass} max-w-80`}>
-                    <p className="font-medium break-words">{s.name}</p>
-                    {s.url && s.url !== s.name && (
-                      <a
-                        href={s.url}
-                        target="_blank"
-                        rel="noreferrer"
-                        className="block truncate text-xs text-brand-600 hover:underline dark:text-brand-500"
-                      >
-                        {s.url}
-                      </a>
-                    )}
-                    {s.sizeBytes !== null && (
-                      <p className="text-xs text-slate-500 dark:text-slate-400">{formatBytes(s.sizeBytes)}</p>
-                    )}
-                  </td>
-                  <td className={tdClass}>
-                    <StatusCell source={s} />
-                  </td>
-                  <td className={`${tdClass} text-right tabular-nums`} data-testid="source-chunks">
-                    {s.chunkCount}
-                  </td>
-                  <td className={`${tdClass} text-slate-500`}>
-                    {s.indexedAt ? (
-                      <time dateTime={s.indexedAt} title={fullTime(s.indexedAt)}>
-                        {shortTime(s.indexedAt)}
-                      </time>
-                    ) : (
-                      '—'
-                    )}
-                  </td>
-                  {isAdmin && (
-                    <td className={`${tdClass} text-right whitespace-nowrap`}>
-                      <span className="inline-flex justify-end gap-2">
-                        <button
-                          type="button"
-                          className={`${secondaryButton} py-1`}
-                          disabled={s.status === 'pending' || s.status === 'processing' || reindex.isPending}
-                          onClick={() => reindex.mutate(s.id)}
-                        >
-                          Re-index
-                        </button>
-                        <ConfirmButton
-                          label="Delete"
-                          question="Agents stop answering from it."
-                          confirmLabel="Delete source"
-                          pending={remove.isPending}
-                          onConfirm={() => remove.mutate(s.id)}
-                        />
-                      </span>
-                    </td>
-                  )}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+      </DataTable>
     </>
   );
 }

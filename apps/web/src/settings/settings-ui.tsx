@@ -38,7 +38,35 @@ export function Badge({
   return <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${tones[tone]}`}>{children}</span>;
 }
 
-export const tableClass = 'w-full text-left text-sm';
-export const thClass =
-  'px-3 py-2 text-xs font-semibold tracking-wide text-slate-500 uppercase dark:text-slate-400';
+const thClass = 'px-3 py-2 text-xs font-semibold tracking-wide text-slate-500 uppercase dark:text-slate-400';
 export const tdClass = 'border-t border-slate-100 px-3 py-2 align-top dark:border-slate-800';
+
+/** A column heading: its text; `hidden` for icon and action columns (read to screen readers only); `numeric` aligns right. */
+export type Column = string | { label: string; hidden?: boolean; numeric?: boolean };
+
+/**
+ * The table of a list page: scrolls sideways on narrow screens, a header row from `columns` (`false` leaves a
+ * column out, for columns shown to some roles only), and the caller's rows.
+ */
+export function DataTable({ columns, children }: { columns: (Column | false)[]; children: ReactNode }) {
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full text-left text-sm">
+        <thead>
+          <tr>
+            {columns.map((column) => {
+              if (column === false) return null;
+              const { label, hidden, numeric } = typeof column === 'string' ? { label: column } : column;
+              return (
+                <th key={label} className={numeric ? `${thClass} text-right` : thClass}>
+                  {hidden ? <span className="sr-only">{label}</span> : label}
+                </th>
+              );
+            })}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}

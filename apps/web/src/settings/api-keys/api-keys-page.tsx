@@ -5,7 +5,7 @@ import { fullTime } from '../../ui/format';
 import { EmptyState, QueryStates } from '../../ui/states';
 import { ConfirmButton } from '../confirm-button';
 import { SecretOnce } from '../secret-once';
-import { Badge, MutationError, SectionHeader, tableClass, tdClass, thClass } from '../settings-ui';
+import { Badge, DataTable, MutationError, SectionHeader, tdClass } from '../settings-ui';
 import { useApiKeys, useRevokeApiKey } from './api-key-queries';
 import { CreateApiKeyForm } from './create-api-key-form';
 
@@ -61,63 +61,49 @@ export function ApiKeysPage() {
           }
         >
           {(data) => (
-            <div className="overflow-x-auto">
-              <table className={tableClass}>
-                <thead>
-                  <tr>
-                    <th className={thClass}>Name</th>
-                    <th className={thClass}>Key</th>
-                    <th className={thClass}>Scopes</th>
-                    <th className={thClass}>Last used</th>
-                    <th className={thClass}>State</th>
-                    <th className={thClass}>
-                      <span className="sr-only">Actions</span>
-                    </th>
+            <DataTable
+              columns={['Name', 'Key', 'Scopes', 'Last used', 'State', { label: 'Actions', hidden: true }]}
+            >
+              {data.map((key) => {
+                const state = keyState(key);
+                return (
+                  <tr key={key.id} data-testid="api-key-row">
+                    <td className={tdClass}>
+                      <p className="font-medium">{key.name}</p>
+                      <p className="text-xs text-slate-500">Created {fullTime(key.createdAt)}</p>
+                    </td>
+                    <td className={`${tdClass} font-mono text-xs`}>{key.prefix}…</td>
+                    <td className={tdClass}>
+                      <ul className="flex flex-wrap gap-1">
+                        {key.scopes.map((s) => (
+                          <li
+                            key={s}
+                            className="rounded bg-slate-100 px-1.5 font-mono text-xs dark:bg-slate-800"
+                          >
+                            {s}
+                          </li>
+                        ))}
+                      </ul>
+                    </td>
+                    <td className={tdClass}>{key.lastUsedAt ? fullTime(key.lastUsedAt) : 'Never'}</td>
+                    <td className={tdClass}>
+                      <Badge tone={state.tone}>{state.label}</Badge>
+                    </td>
+                    <td className={`${tdClass} text-right`}>
+                      {!key.revokedAt && (
+                        <ConfirmButton
+                          label="Revoke"
+                          question="Calls with this key will fail at once."
+                          confirmLabel="Revoke key"
+                          pending={revoke.isPending}
+                          onConfirm={() => revoke.mutate(key.id)}
+                        />
+                      )}
+                    </td>
                   </tr>
-                </thead>
-                <tbody>
-                  {data.map((key) => {
-                    const state = keyState(key);
-                    return (
-                      <tr key={key.id} data-testid="api-key-row">
-                        <td className={tdClass}>
-                          <p className="font-medium">{key.name}</p>
-                          <p className="text-xs text-slate-500">Created {fullTime(key.createdAt)}</p>
-                        </td>
-                        <td className={`${tdClass} font-mono text-xs`}>{key.prefix}…</td>
-                        <td className={tdClass}>
-                          <ul className="flex flex-wrap gap-1">
-                            {key.scopes.map((s) => (
-                              <li
-                                key={s}
-                                className="rounded bg-slate-100 px-1.5 font-mono text-xs dark:bg-slate-800"
-                              >
-                                {s}
-                              </li>
-                            ))}
-                          </ul>
-                        </td>
-                        <td className={tdClass}>{key.lastUsedAt ? fullTime(key.lastUsedAt) : 'Never'}</td>
-                        <td className={tdClass}>
-                          <Badge tone={state.tone}>{state.label}</Badge>
-                        </td>
-                        <td className={`${tdClass} text-right`}>
-                          {!key.revokedAt && (
-                            <ConfirmButton
-                              label="Revoke"
-                              question="Calls with this key will fail at once."
-                              confirmLabel="Revoke key"
-                              pending={revoke.isPending}
-                              onConfirm={() => revoke.mutate(key.id)}
-                            />
-                          )}
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
+                );
+              })}
+            </DataTable>
           )}
         </QueryStates>
       </div>

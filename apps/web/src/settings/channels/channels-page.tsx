@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { useChannels } from '../../inbox/queries';
 import { cardClass, primaryButton } from '../../ui/classes';
 import { EmptyState, QueryStates } from '../../ui/states';
-import { Badge, SectionHeader, tableClass, tdClass, thClass } from '../settings-ui';
+import { Badge, DataTable, SectionHeader, tdClass } from '../settings-ui';
 import { CHANNEL_LABELS } from './channel-labels';
 import { ConnectChannelForm } from './connect-channel-form';
 
@@ -36,37 +36,24 @@ export function ChannelsPage() {
           }
         >
           {(data) => (
-            <div className="overflow-x-auto">
-              <table className={tableClass}>
-                <thead>
-                  <tr>
-                    <th className={thClass}>Inbox</th>
-                    <th className={thClass}>Type</th>
-                    <th className={thClass}>State</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.map((c) => (
-                    <tr key={c.id} data-testid="channel-row">
-                      <td className={tdClass}>
-                        <Link
-                          to={`/settings/channels/${c.id}`}
-                          className="font-medium text-brand-600 hover:underline dark:text-brand-500"
-                        >
-                          {c.name}
-                        </Link>
-                      </td>
-                      <td className={tdClass}>{CHANNEL_LABELS[c.type]}</td>
-                      <td className={tdClass}>
-                        <Badge tone={c.isActive ? 'green' : 'slate'}>
-                          {c.isActive ? 'Active' : 'Disabled'}
-                        </Badge>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable columns={['Inbox', 'Type', 'State']}>
+              {data.map((c) => (
+                <tr key={c.id} data-testid="channel-row">
+                  <td className={tdClass}>
+                    <Link
+                      to={`/settings/channels/${c.id}`}
+                      className="font-medium text-brand-600 hover:underline dark:text-brand-500"
+                    >
+                      {c.name}
+                    </Link>
+                  </td>
+                  <td className={tdClass}>{CHANNEL_LABELS[c.type]}</td>
+                  <td className={tdClass}>
+                    <Badge tone={c.isActive ? 'green' : 'slate'}>{c.isActive ? 'Active' : 'Disabled'}</Badge>
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )}
         </QueryStates>
       </div>

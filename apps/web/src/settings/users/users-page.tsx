@@ -6,7 +6,7 @@ import { fullTime } from '../../ui/format';
 import { EmptyState, ErrorState, Spinner } from '../../ui/states';
 import { ConfirmButton } from '../confirm-button';
 import { SecretOnce } from '../secret-once';
-import { Badge, MutationError, SectionHeader, tableClass, tdClass, thClass } from '../settings-ui';
+import { Badge, DataTable, MutationError, SectionHeader, tdClass } from '../settings-ui';
 import { InviteUserForm } from './invite-user-form';
 import { useDeactivateUser, useUpdateUser, useWorkspaceUsers } from './user-queries';
 
@@ -120,26 +120,11 @@ export function UsersPage() {
         ) : items.length === 0 ? (
           <EmptyState title="No users yet" />
         ) : (
-          <div className="overflow-x-auto">
-            <table className={tableClass}>
-              <thead>
-                <tr>
-                  <th className={thClass}>User</th>
-                  <th className={thClass}>Role</th>
-                  <th className={thClass}>State</th>
-                  <th className={thClass}>Last login</th>
-                  <th className={thClass}>
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((u) => (
-                  <UserRow key={u.id} user={u} isMe={u.id === me.id} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={['User', 'Role', 'State', 'Last login', { label: 'Actions', hidden: true }]}>
+            {items.map((u) => (
+              <UserRow key={u.id} user={u} isMe={u.id === me.id} />
+            ))}
+          </DataTable>
         )}
         {users.hasNextPage && (
           <div className="border-t border-slate-100 p-3 text-center dark:border-slate-800">

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { compactSelectClass, ghostButton, secondaryButton } from '../../ui/classes';
 import { fullTime } from '../../ui/format';
 import { EmptyState, ErrorState, Spinner } from '../../ui/states';
-import { Badge, MutationError, tableClass, tdClass, thClass } from '../settings-ui';
+import { Badge, DataTable, MutationError, tdClass } from '../settings-ui';
 import { useDeliveries, useDelivery, useResendDelivery } from './webhook-queries';
 
 const tone = { pending: 'amber', succeeded: 'green', failed: 'red' } as const;
@@ -99,43 +99,30 @@ export function DeliveriesLog({ endpointId }: { endpointId: string }) {
           <p>Events appear here once one this endpoint subscribes to happens.</p>
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto">
-          <table className={tableClass}>
-            <thead>
-              <tr>
-                <th className={thClass}>Event</th>
-                <th className={thClass}>Status</th>
-                <th className={thClass}>Attempts</th>
-                <th className={thClass}>Last answer</th>
-                <th className={thClass}>When</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((d) => (
-                <tr key={d.id} data-testid="delivery-row">
-                  <td className={tdClass}>
-                    <button
-                      type="button"
-                      className="text-brand-600 hover:underline"
-                      onClick={() => setOpenId(d.id)}
-                    >
-                      {d.eventType}
-                    </button>
-                  </td>
-                  <td className={tdClass}>
-                    <Badge tone={tone[d.status]}>{d.status}</Badge>
-                  </td>
-                  <td className={tdClass}>{d.attemptCount}</td>
-                  <td className={tdClass}>
-                    {d.lastStatusCode ?? '—'}
-                    {d.lastError && <p className="text-xs text-red-600 dark:text-red-400">{d.lastError}</p>}
-                  </td>
-                  <td className={tdClass}>{fullTime(d.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={['Event', 'Status', 'Attempts', 'Last answer', 'When']}>
+          {items.map((d) => (
+            <tr key={d.id} data-testid="delivery-row">
+              <td className={tdClass}>
+                <button
+                  type="button"
+                  className="text-brand-600 hover:underline"
+                  onClick={() => setOpenId(d.id)}
+                >
+                  {d.eventType}
+                </button>
+              </td>
+              <td className={tdClass}>
+                <Badge tone={tone[d.status]}>{d.status}</Badge>
+              </td>
+              <td className={tdClass}>{d.attemptCount}</td>
+              <td className={tdClass}>
+                {d.lastStatusCode ?? '—'}
+                {d.lastError && <p className="text-xs text-red-600 dark:text-red-400">{d.lastError}</p>}
+              </td>
+              <td className={tdClass}>{fullTime(d.createdAt)}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {deliveries.hasNextPage && (
         <button
