@@ -23,6 +23,13 @@ local gttl = redis.call('PTTL', KEYS[2])
 return {n, ttl, g, gttl}
 `;
 
+/** The hits of one identity (and guard) waiting for the same round trip, each with its own limit, in call order. */
+interface HitGroup {
+  identity: string;
+  guard?: string;
+  waiters: { limit: number; done: (r: RateLimitResult | null) => void }[];
+}
+
 type RedisWithHit = Redis & {
   rateLimitHit(
     key: string,
@@ -48,14 +55,7 @@ export class RateLimiterService {
   }
 
   /** Hits waiting for this turn's round trip to Redis, by identity and guard. */
-  private pending = new Map<
-    string,
-    {
-      identity: string;
-      guard?: string;
-      waiters: { limit: number; done: (r: RateLimitResult | null) => void }[];
-    }
-  >();
+  private pending = new Map<string, HitGroup>();
 
   /**
    * Counts one request for `identity` against `limit` (RATE_LIMIT_MAX by default). With `guard`, the request is
@@ -84,15 +84,7 @@ export class RateLimiterService {
     for (const group of groups) void this.count(group);
   }
 
-  private async count({
-    identity,
-    guard,
-    waiters,
-  }: {
-    identity: string;
-    guard?: string;
-    waiters: { limit: number; done: (r: RateLimitResult | null) => void }[];
-  }): Promise<void> {
+  private async count({ identity, guard, waiters }: HitGroup): Promise<void> {
     try {
       const [total, ttlMs, guardCount, guardTtlMs] = await this.redis.rateLimitHit(
         `rl:${identity}`,
