@@ -50,7 +50,7 @@ export const ZEnv = z.object({
   DATABASE_URL: url(/^postgres(ql)?:$/),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
   /** Inbound group commit (ChannelPipelineRepository): parallel lanes, and messages per transaction at most. */
-  INBOUND_BATCH_LANES: z.coerce.number().int().min(1).max(64).default(4),
+  INBOUND_BATCH_LANES: z.coerce.number().int().min(1).max(64).default(2),
   INBOUND_BATCH_MAX: z.coerce.number().int().min(1).max(500).default(64),
   REDIS_URL: url(/^rediss?:$/),
   REDIS_KEY_PREFIX: z.string().max(50).default('od:'),
