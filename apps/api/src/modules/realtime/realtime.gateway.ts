@@ -6,12 +6,13 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { createAdapter } from '@socket.io/redis-adapter';
 import type { Server as HttpServer } from 'node:http';
-import { Server, type Namespace, type Socket } from 'socket.io';
+import { Server, type Namespace, type ServerOptions, type Socket } from 'socket.io';
 import { z } from 'zod';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { Database } from '../../db/database.js';
+import { CoalescingWebSocketServer } from './coalescing-ws-server.js';
+import { echoSkippingRedisAdapter } from './echo-skipping-redis-adapter.js';
 import { PresenceService } from './presence.service.js';
 import { HandshakeError, RealtimeAuthService } from './realtime-auth.service.js';
 import { RealtimeRedis } from './realtime-redis.js';
@@ -90,7 +91,11 @@ export class RealtimeGateway extends RoomEmitter implements OnApplicationBootstr
       cors: { origin: this.config.CORS_ORIGIN, credentials: true },
       // Clients send small control messages only; the default 1 MB invites abuse.
       maxHttpBufferSize: 64 * 1024,
-      adapter: createAdapter(this.redis.pub, this.redis.sub, { key: `${this.redis.prefix}socket.io` }),
+      // One write per connection per turn for the frames of a burst of events (coalescing-ws-server.ts).
+      wsEngine: CoalescingWebSocketServer,
+      adapter: echoSkippingRedisAdapter(this.redis.pub, this.redis.sub, {
+        key: `${this.redis.prefix}socket.io`,
+      }) as unknown as ServerOptions['adapter'],
     });
     // Nothing is served on the default namespace; refuse it rather than hold unauthenticated connections.
     io.use((_socket, next) => next(new Error(`Connect to the ${CHAT_NAMESPACE} namespace`)));

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { coalesceWritesPerTurn } from './coalescing-ws-server.js';
+
+/** Write system calls made by this process so far (Linux). */
+const writeCalls = () => Number(/syscw:\s*(\d+)/.exec(readFileSync('/proc/self/io', 'utf8'))![1]);
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe('coalesceWritesPerTurn', () => {
+  let server: Server | undefined;
+  const sockets: Socket[] = [];
+  afterEach(async () => {
+    for (const s of sockets.splice(0)) s.destroy();
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  });
+
+  /** A TCP connection over loopback: the client end, and everything the server end receives. */
+  async function connection(): Promise<{ client: Socket; received: () => string }> {
+    let data = '';
+    server = createServer((peer) => {
+      sockets.push(peer);
+      peer.setEncoding('utf8').on('data', (chunk: string) => (data += chunk));
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const client = await new Promise<Socket>((resolve) => {
+      const s: Socket = connect(port, '127.0.0.1', () => resolve(s));
+    });
+    sockets.push(client);
+    return { client, received: () => data };
+  }
+
+  it("sends one turn's writes in one system call, in order, and nothing is held after the turn", async () => {
+    const { client, received } = await connection();
+    coalesceWritesPerTurn(client);
+    const before = writeCalls();
+    for (let i = 0; i < 20; i++) client.write(`frame-${i};`);
+    expect(client.writableCorked).toBe(1);
+    await nextTurn();
+    expect(client.writableCorked).toBe(0);
+    // Twenty writes, at most a few system calls (this process may write elsewhere meanwhile); uncorked: ≥ 20.
+    expect(writeCalls() - before).toBeLessThan(10);
+    const expected = Array.from({ length: 20 }, (_, i) => `frame-${i};`).join('');
+    await expect.poll(received).toBe(expected);
+
+    // The next turn's writes are corked afresh and flushed too.
+    client.write('later;');
+    expect(client.writableCorked).toBe(1);
+    await nextTurn();
+    await expect.poll(received).toBe(`${expected}later;`);
+  });
+
+  it('without it, every write is a system call of its own (what the wrapper saves)', async () => {
+    const { client, received } = await connection();
+    const before = writeCalls();
+    for (let i = 0; i < 20; i++) client.write(`frame-${i};`);
+    await nextTurn();
+    expect(writeCalls() - before).toBeGreaterThanOrEqual(20);
+    await expect
+      .poll(() => received().length)
+      .toBe(Array.from({ length: 20 }, (_, i) => `frame-${i};`).join('').length);
+  });
+
+  it('a socket destroyed before the turn ends is uncorked without error', async () => {
+    const { client } = await connection();
+    coalesceWritesPerTurn(client);
+    const errors: Error[] = [];
+    client.on('error', (err) => errors.push(err));
+    client.write('x');
+    client.destroy();
+    await nextTurn();
+    expect(client.destroyed).toBe(true);
+    expect(errors).toEqual([]);
+  });
+});
