@@ -250,6 +250,44 @@ describe('api channel', () => {
       });
     });
 
+    it('a known contact writing from a new address (same phone) gains that address, and is found by it after', async () => {
+      const T = await makeTenantWithUser(ctx.app, ctx.database, 'ADMIN');
+      const inbox = await makeApiInbox(ctx.app, T.token);
+      const known = await http(ctx.app, 'POST', '/api/v1/contacts', {
+        token: T.token,
+        body: {
+          name: 'Grace',
+          phone: '+14155552671',
+          identities: [{ channelType: 'telegram', identifier: 'tg-grace' }],
+        },
+      });
+      expect(known.status).toBe(201);
+      const addresses = async () =>
+        (
+          await ctx.database.unsafe.execute<{ channel_type: string; identifier: string; contact_id: string }>(
+            sql`select channel_type, identifier, contact_id from contact_identities
+                where tenant_id = ${T.tenant.id} order by channel_type`,
+          )
+        ).rows;
+
+      const first = await inbound(ctx.app, inbox.id, inbox.secret, {
+        contact: { identifier: 'crm-7', phone: '+1 415 555 2671' },
+        message: { type: 'text', content: { text: 'hello from the CRM' } },
+      });
+      expect(first.status).toBe(200);
+      expect(await addresses()).toEqual([
+        { channel_type: 'api', identifier: 'crm-7', contact_id: known.body.id },
+        { channel_type: 'telegram', identifier: 'tg-grace', contact_id: known.body.id },
+      ]);
+
+      // Later messages from that address (no phone this time) reach the same contact and conversation.
+      const again = await inbound(ctx.app, inbox.id, inbox.secret, textFrom('crm-7', 'me again'));
+      expect(again.body.conversationId).toBe(first.body.conversationId);
+      expect((await conversationRow(again.body.conversationId)).contact_id).toBe(known.body.id);
+      expect(await addresses()).toHaveLength(2);
+      expect(await count('contacts', T.tenant.id)).toBe(1);
+    });
+
     it('stores a redelivered provider message once and answers duplicate: true', async () => {
       const inbox = await makeApiInbox(ctx.app, A.token);
       const body = textFrom('dup-person', 'only once', 'prov-dup-1');
