@@ -86,18 +86,22 @@ export class ChannelPipelineRepository {
     };
   }
 
+  // Named (prepared once per pooled connection): Postgres parses and plans them once instead of per batch.
   private async ingestOne({ tenant, msg }: IngestItem): Promise<RawOutcome> {
-    const { rows } = await this.db.pool.query<{ r: RawOutcome }>('select inbound_ingest($1, $2) as r', [
-      tenant,
-      JSON.stringify(msg),
-    ]);
+    const { rows } = await this.db.pool.query<{ r: RawOutcome }>({
+      name: 'inbound_ingest',
+      text: 'select inbound_ingest($1, $2) as r',
+      values: [tenant, JSON.stringify(msg)],
+    });
     return rows[0]!.r;
   }
 
   private async ingestMany(items: IngestItem[]): Promise<RawOutcome[]> {
-    const { rows } = await this.db.pool.query<{ r: RawOutcome }>('select r from inbound_ingest_many($1) r', [
-      JSON.stringify(items),
-    ]);
+    const { rows } = await this.db.pool.query<{ r: RawOutcome }>({
+      name: 'inbound_ingest_many',
+      text: 'select r from inbound_ingest_many($1) r',
+      values: [JSON.stringify(items)],
+    });
     return rows.map((row) => row.r);
   }
 
