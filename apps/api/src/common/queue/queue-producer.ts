@@ -2,6 +2,7 @@ import type { OnModuleDestroy } from '@nestjs/common';
 import { Queue, type DefaultJobOptions, type JobsOptions, type JobState } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../../config/app-config.js';
+import { coalesceRedisWrites } from '../net/coalesce-writes.js';
 import { bullPrefix, createBullConnection } from './bullmq-connection.js';
 
 /** What `addIfAbsent` did: added the job, or found one in this state. */
@@ -14,10 +15,11 @@ export type RequeueResult = 'added' | JobState | 'unknown';
 export abstract class QueueProducer<T> implements OnModuleDestroy {
   private readonly connection: Redis;
   protected readonly queue: Queue<T>;
-  private pending: { name: string; data: T; opts: JobsOptions; done: (err?: Error) => void }[] = [];
 
   protected constructor(config: AppConfig, name: string, defaultJobOptions: DefaultJobOptions) {
     this.connection = createBullConnection(config, 'producer');
+    // Jobs added in the same turn (a group-committed batch's, one per message) reach Redis in one write.
+    coalesceRedisWrites(this.connection);
     this.queue = new Queue<T>(name, {
       connection: this.connection,
       prefix: bullPrefix(config),
@@ -40,26 +42,13 @@ export abstract class QueueProducer<T> implements OnModuleDestroy {
   }
 
   /**
-   * Adds a job together with every other job added in the same turn of the event loop: one `addBulk` (one pipelined
-   * round trip to Redis) instead of one script call each. For queues fed per inbound message, where many requests
-   * finish in the same turn under load. Job ids still de-duplicate as with `add`.
+   * Adds a job for a queue fed per inbound message. Each add is one script call, and the connection sends all the
+   * calls of a turn of the event loop in one write (coalesceRedisWrites), so a burst of requests finishing together
+   * costs one round trip, without `addBulk`'s MULTI (whose Pipeline copies every BullMQ script each time). Job ids
+   * de-duplicate as with any `add`.
    */
-  protected addCoalesced(name: string, data: T, opts: JobsOptions): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ name, data, opts, done: (err) => (err ? reject(err) : resolve()) });
-      if (this.pending.length === 1) setImmediate(() => this.flush());
-    });
-  }
-
-  private flush(): void {
-    const batch = this.pending;
-    this.pending = [];
-    this.queue
-      .addBulk(batch.map((j) => ({ name: j.name as never, data: j.data as never, opts: j.opts })))
-      .then(
-        () => batch.forEach((j) => j.done()),
-        (err: Error) => batch.forEach((j) => j.done(err)),
-      );
+  protected async addCoalesced(name: string, data: T, opts: JobsOptions): Promise<void> {
+    await this.queue.add(name as never, data as never, opts);
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
+import { coalesceWritesPerTurn } from '../../common/net/coalesce-writes.js';
 
 /**
  * The WebSocket server behind Socket.IO (its `wsEngine`), with each connection's writes of one turn of the event
@@ -19,22 +20,4 @@ export class CoalescingWebSocketServer extends WebSocketServer {
     coalesceWritesPerTurn(socket);
     super.handleUpgrade(request, socket, upgradeHead, callback);
   }
-}
-
-/** Corks `socket` at its first write in a turn of the event loop and uncorks it on the next `setImmediate`. */
-export function coalesceWritesPerTurn(socket: Duplex): void {
-  const write = socket.write;
-  let corked = false;
-  const uncork = () => {
-    corked = false;
-    socket.uncork();
-  };
-  socket.write = function (this: Duplex, ...args: Parameters<Duplex['write']>) {
-    if (!corked && !socket.destroyed) {
-      corked = true;
-      socket.cork();
-      setImmediate(uncork);
-    }
-    return write.apply(this, args);
-  } as Duplex['write'];
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { coalesceWritesPerTurn } from './coalescing-ws-server.js';
+import { coalesceWritesPerTurn } from './coalesce-writes.js';
 
 /** Write system calls made by this process so far (Linux). */
 const writeCalls = () => Number(/syscw:\s*(\d+)/.exec(readFileSync('/proc/self/io', 'utf8'))![1]);
