@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { coalesceWritesPerTurn } from './coalesce-writes.js';
+import { Redis } from 'ioredis';
+import { TEST_REDIS_URL } from '../../../test/support/env.js';
+import { coalesceRedisWrites, coalesceWritesPerTurn } from './coalesce-writes.js';
 
 /** Write system calls made by this process so far (Linux). */
 const writeCalls = () => Number(/syscw:\s*(\d+)/.exec(readFileSync('/proc/self/io', 'utf8'))![1]);
@@ -72,5 +74,35 @@ describe('coalesceWritesPerTurn', () => {
     await nextTurn();
     expect(client.destroyed).toBe(true);
     expect(errors).toEqual([]);
+  });
+
+  it('an ioredis connection sends a turn of commands in one write, answers each, and again after a reconnect', async () => {
+    const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true });
+    coalesceRedisWrites(redis);
+    try {
+      await redis.connect();
+      const key = `test:coalesce:${process.pid}:${Date.now()}`;
+      const burst = async () => {
+        await nextTurn();
+        const before = writeCalls();
+        const replies = Promise.all(Array.from({ length: 20 }, () => redis.incr(key)));
+        await nextTurn();
+        const calls = writeCalls() - before;
+        return { calls, replies: await replies };
+      };
+      const first = await burst();
+      expect(first.replies).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      expect(first.calls).toBeLessThan(10);
+
+      // A new socket after a reconnect is wrapped too.
+      redis.disconnect(true);
+      await new Promise((resolve) => redis.once('ready', resolve));
+      const second = await burst();
+      expect(second.replies).toEqual(Array.from({ length: 20 }, (_, i) => i + 21));
+      expect(second.calls).toBeLessThan(10);
+      await redis.del(key);
+    } finally {
+      redis.disconnect();
+    }
   });
 });
