@@ -260,10 +260,17 @@ try {
   const refTarget = { ...ref, name: 'reference' };
   const ref11Target = { ...ref11, name: 'reference-tx11' };
 
-  console.log(`warm-up: ${WARMUP} messages each (creates the ${CONTACTS} contacts and conversations)…`);
-  await phase(apiTarget, { n: WARMUP, concurrency: 10, label: 'warm', viaSocket: true });
-  await phase(refTarget, { n: WARMUP, concurrency: 10, label: 'warmref', viaSocket: false });
-  await phase(ref11Target, { n: WARMUP, concurrency: 10, label: 'warmref11', viaSocket: false });
+  // Every target at every concurrency of the run (the first API pass creates the contacts and conversations): with
+  // a single warm-up at c=10 the first measured round of the reference ran measurably slower than later ones (its
+  // pool's other connections and its JIT were still cold), which biased round 1's ratios upwards.
+  console.log(
+    `warm-up: ${WARMUP} messages per target and concurrency (creates the ${CONTACTS} contacts and conversations)…`,
+  );
+  for (const c of [...new Set([10, ...CONCURRENCY])]) {
+    await phase(apiTarget, { n: WARMUP, concurrency: c, label: `warm-c${c}`, viaSocket: true });
+    await phase(refTarget, { n: WARMUP, concurrency: c, label: `warmref-c${c}`, viaSocket: false });
+    await phase(ref11Target, { n: WARMUP, concurrency: c, label: `warmref11-c${c}`, viaSocket: false });
+  }
 
   // BENCH_ROUNDS rounds, each running the reference, the API and the diagnostic back to back at every concurrency,
   // so each ratio compares runs a few seconds apart; the verdict uses the median round (this VM drifts by ±30%).
