@@ -42,6 +42,7 @@ describe('whatsapp_qr channel', () => {
   let B: Awaited<ReturnType<typeof makeTenantWithUser>>;
   let agentToken: string;
   let socketA: ClientSocket;
+  let adminSocketA: ClientSocket;
   let socketB: ClientSocket;
   let inboxId: string;
   let conversationId: string;
@@ -104,6 +105,7 @@ describe('whatsapp_qr channel', () => {
     const agent = await makeUser(ctx.database, A.tenant.id, { role: 'AGENT' });
     agentToken = (await login(ctx.app, agent.email)).token;
     socketA = await connectAgent(base, agentToken);
+    adminSocketA = await connectAgent(base, A.token);
     socketB = await connectAgent(base, B.token);
     mediaServer = createServer((req, res) => {
       if (req.url !== '/files/photo.jpg') return void res.writeHead(404).end();
@@ -115,6 +117,7 @@ describe('whatsapp_qr channel', () => {
 
   afterAll(async () => {
     socketA?.disconnect();
+    adminSocketA?.disconnect();
     socketB?.disconnect();
     await worker?.close();
     await ctx?.close();
@@ -122,8 +125,10 @@ describe('whatsapp_qr channel', () => {
     await rm(storageDir, { recursive: true, force: true });
   });
 
-  it("creating the inbox starts linking: the QR code reaches the workspace's sockets, and no other workspace", async () => {
-    const qr = nextEvent<Json>(socketA, 'baileys:qr', 5_000);
+  it("creating the inbox starts linking: the QR code reaches the workspace's admins only, and no other workspace", async () => {
+    const qr = nextEvent<Json>(adminSocketA, 'baileys:qr', 5_000);
+    // Whoever scans the code links their phone to the inbox: an agent's socket never receives it.
+    const agentEvents = eventsDuring(socketA, 1_500);
     const quietB = eventsDuring(socketB, 1_500);
     const res = await http(ctx.app, 'POST', '/api/v1/channels', {
       token: A.token,
@@ -136,6 +141,7 @@ describe('whatsapp_qr channel', () => {
     expect(event).toEqual({ channelId: inboxId, qr: whatsapp.qrCodes.at(-1)!.qr });
     expect(event.qr).toMatch(/^2@/);
     expect(await quietB).toEqual([]);
+    expect(await agentEvents).not.toContain('baileys:qr');
 
     const status = await http(ctx.app, 'GET', `/api/v1/channels/${inboxId}/whatsapp-qr/status`, {
       token: A.token,
@@ -419,7 +425,7 @@ describe('whatsapp_qr channel', () => {
     await sync();
     expect(connections().isRunning(inboxId)).toBe(false);
 
-    const qr = nextEvent<Json>(socketA, 'baileys:qr', 5_000);
+    const qr = nextEvent<Json>(adminSocketA, 'baileys:qr', 5_000);
     const link = await http(ctx.app, 'POST', `${path}/link`, { token: A.token });
     expect(link.status).toBe(202);
     expect(link.body).toMatchObject({ status: 'connecting' });

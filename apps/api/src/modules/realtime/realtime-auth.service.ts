@@ -35,7 +35,7 @@ export class RealtimeAuthService {
     }
     const exp = decodeJwt(token).exp;
     if (typeof exp !== 'number') throw new HandshakeError('Access token is malformed');
-    return { userId: claims.sub, tenantId: claims.tenantId, expiresAt: exp * 1000 };
+    return { userId: claims.sub, tenantId: claims.tenantId, role: claims.role, expiresAt: exp * 1000 };
   }
 
   isBlocked(userId: string, tenantId: string): Promise<boolean> {

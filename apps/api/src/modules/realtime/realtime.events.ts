@@ -1,4 +1,4 @@
-import type { TConversation, TFlowSessionEvent, TMessage } from '@orbitdesk/shared';
+import type { TConversation, TenantRole, TFlowSessionEvent, TMessage } from '@orbitdesk/shared';
 
 export const CHAT_NAMESPACE = '/chat';
 export const SOCKET_PATH = '/socket.io';
@@ -11,6 +11,8 @@ export const SOCKET_PATH = '/socket.io';
 export const rooms = {
   tenant: (tenantId: string) => `tenant:${tenantId}`,
   user: (tenantId: string, userId: string) => `tenant:${tenantId}:user:${userId}`,
+  /** The workspace's ADMIN sockets: what only admins may see (a WhatsApp device's linking QR code). */
+  admins: (tenantId: string) => `tenant:${tenantId}:admins`,
   conversation: (tenantId: string, conversationId: string) =>
     `tenant:${tenantId}:conversation:${conversationId}`,
 };
@@ -70,6 +72,8 @@ export type InterServerEvents = Record<string, never>;
 export interface SocketIdentity {
   userId: string;
   tenantId: string;
+  /** The role in the access token; an ADMIN's sockets also join the admins room. */
+  role: TenantRole;
   /** When the access token expires (ms since epoch); the socket is disconnected then. */
   expiresAt: number;
 }

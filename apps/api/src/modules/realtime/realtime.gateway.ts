@@ -169,8 +169,12 @@ export class RealtimeGateway extends RoomEmitter implements OnApplicationBootstr
   }
 
   private onConnection(socket: ChatSocket): void {
-    const { tenantId, userId, expiresAt } = socket.data;
-    void socket.join([rooms.tenant(tenantId), rooms.user(tenantId, userId)]);
+    const { tenantId, userId, role, expiresAt } = socket.data;
+    void socket.join([
+      rooms.tenant(tenantId),
+      rooms.user(tenantId, userId),
+      ...(role === 'ADMIN' ? [rooms.admins(tenantId)] : []),
+    ]);
 
     // A socket outlives nothing its token would not: the client reconnects with a fresh token.
     const expiry = setTimeout(() => socket.disconnect(true), Math.max(0, expiresAt - Date.now()));

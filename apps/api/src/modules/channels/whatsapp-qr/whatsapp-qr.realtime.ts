@@ -27,13 +27,17 @@ export class WhatsAppQrRealtime implements OnApplicationShutdown {
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
+  /**
+   * The QR code goes to the workspace's admins only (whoever scans it links their phone to the inbox, and only
+   * admins may manage inboxes); the link status goes to every agent of the workspace.
+   */
   emit<E extends keyof WhatsAppQrEvents>(
     tenantId: string,
     event: E,
     payload: Parameters<WhatsAppQrEvents[E]>[0],
   ): void {
     this.emitter()
-      .to(rooms.tenant(tenantId))
+      .to(event === 'baileys:qr' ? rooms.admins(tenantId) : rooms.tenant(tenantId))
       .emit(event, ...([payload] as Parameters<WhatsAppQrEvents[E]>));
   }
 
