@@ -15,7 +15,7 @@ function countingParser() {
   const decoded: unknown[] = [];
   return {
     decoded,
-    encode: (value: unknown) => encode(value),
+    encode: (value: unknown) => encode(value) as Buffer,
     decode: (msg: Buffer) => {
       const value = decode(msg) as unknown;
       decoded.push(value);
@@ -43,10 +43,13 @@ describe('EchoSkippingRedisAdapter (two Socket.IO servers on one Redis)', () => 
     // Both adapters subscribed: a probe published by one reaches the other.
     await eventually(async () => {
       const before = parsers[1]!.decoded.length;
-      adapters[0]!.broadcast({ type: 2, data: ['probe'], nsp: '/chat' } as never, {
-        rooms: new Set(),
-        except: new Set(),
-      });
+      adapters[0]!.broadcast(
+        { type: 2, data: ['probe'], nsp: '/chat' },
+        {
+          rooms: new Set(),
+          except: new Set(),
+        },
+      );
       await new Promise((r) => setTimeout(r, 50));
       expect(parsers[1]!.decoded.length).toBeGreaterThan(before);
     });
@@ -61,15 +64,18 @@ describe('EchoSkippingRedisAdapter (two Socket.IO servers on one Redis)', () => 
     const [own, other] = parsers as [ReturnType<typeof countingParser>, ReturnType<typeof countingParser>];
     // Both processes have a socket in the room (a message for a room nobody in a process is in is dropped there
     // before decoding, echo or not).
-    adapters[0]!.addAll('socket-of-process-1', new Set(['tenant:t1']));
-    adapters[1]!.addAll('socket-of-process-2', new Set(['tenant:t1']));
+    void adapters[0]!.addAll('socket-of-process-1', new Set(['tenant:t1']));
+    void adapters[1]!.addAll('socket-of-process-2', new Set(['tenant:t1']));
     own.decoded.length = 0;
     other.decoded.length = 0;
     for (const n of [1, 2, 3]) {
-      adapters[0]!.broadcast({ type: 2, data: ['new_message', { n }], nsp: '/chat' } as never, {
-        rooms: new Set([`tenant:t1`]),
-        except: new Set(),
-      });
+      adapters[0]!.broadcast(
+        { type: 2, data: ['new_message', { n }], nsp: '/chat' },
+        {
+          rooms: new Set([`tenant:t1`]),
+          except: new Set(),
+        },
+      );
     }
     // The other process decodes each broadcast, payload intact, with the publisher's uid.
     await eventually(() => expect(other.decoded).toHaveLength(3));
@@ -84,10 +90,13 @@ describe('EchoSkippingRedisAdapter (two Socket.IO servers on one Redis)', () => 
     expect(own.decoded).toHaveLength(0);
 
     // And the other way round.
-    adapters[1]!.broadcast({ type: 2, data: ['typing', { n: 4 }], nsp: '/chat' } as never, {
-      rooms: new Set(),
-      except: new Set(),
-    });
+    adapters[1]!.broadcast(
+      { type: 2, data: ['typing', { n: 4 }], nsp: '/chat' },
+      {
+        rooms: new Set(),
+        except: new Set(),
+      },
+    );
     await eventually(() => expect(own.decoded).toHaveLength(1));
     expect((own.decoded[0] as [string])[0]).toBe(adapters[1]!.uid);
   });

@@ -13,20 +13,20 @@ export function coalesceWritesPerTurn(socket: Duplex): void {
   const marked = socket as Duplex & { [coalesced]?: true };
   if (marked[coalesced]) return;
   marked[coalesced] = true;
-  const write = socket.write;
+  const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
   let corked = false;
   const uncork = () => {
     corked = false;
     socket.uncork();
   };
-  socket.write = function (this: Duplex, ...args: Parameters<Duplex['write']>) {
+  socket.write = ((...args: unknown[]) => {
     if (!corked && !socket.destroyed) {
       corked = true;
       socket.cork();
       setImmediate(uncork);
     }
-    return write.apply(this, args);
-  } as Duplex['write'];
+    return write(...args);
+  }) as Duplex['write'];
 }
 
 /**
