@@ -677,5 +677,63 @@ describe('Messenger and Instagram (Meta webhook)', () => {
       expect(res.body.ok).toBe(false);
       expect(res.body.message).toContain(`${otherId} was not found, or the token has no access to it`);
     });
+
+    it.runIf(K.type === 'messenger')(
+      "subscribes the app to the Page's events on create, says so when Meta refuses, and unsubscribes on delete",
+      async () => {
+        // The main inbox's Page was subscribed when it was created, to the fields the details list.
+        expect(graph.state.subscriptions.get(main.account.id)).toEqual(main.inbox.details.webhookFields);
+        expect(main.inbox.details).toMatchObject({ pageSubscribed: true, pageSubscriptionError: null });
+        const call = graph.state.requests.find(
+          (r) => r.method === 'POST' && r.path.endsWith(`/${main.account.id}/subscribed_apps`),
+        );
+        expect(call?.json).toEqual({ subscribed_fields: main.inbox.details.webhookFields.join(',') });
+
+        // A token that may not manage the Page: the inbox is still created, and says what to do.
+        const refused = graph.addAccount({
+          id: graphId(),
+          kind: 'page',
+          name: `limited_${seq}`,
+          accessToken: `EAAG${randomBytes(24).toString('hex')}`,
+          appSecret: randomBytes(16).toString('hex'),
+          cannotManagePage: true,
+        });
+        const created = await http(ctx.app, 'POST', '/api/v1/channels', {
+          token: A.token,
+          body: {
+            type: K.type,
+            name: 'Limited page',
+            config: K.config(refused.id),
+            credentials: K.credentials(refused.accessToken, refused.appSecret),
+          },
+        });
+        expect(created.status).toBe(201);
+        expect(created.body.details.pageSubscribed).toBe(false);
+        expect(created.body.details.pageSubscriptionError).toMatch(
+          /not subscribed to the Page's events.*pages_manage_metadata/,
+        );
+        expect(graph.state.subscriptions.has(refused.id)).toBe(false);
+        const shown = await http(ctx.app, 'GET', `/api/v1/channels/${created.body.id}`, { token: A.token });
+        expect(shown.body.details.pageSubscribed).toBe(false);
+
+        // Fixed at Meta, then saved again with the new token: subscribed.
+        refused.cannotManagePage = false;
+        const saved = await http(ctx.app, 'PATCH', `/api/v1/channels/${created.body.id}`, {
+          token: A.token,
+          body: { credentials: K.credentials(refused.accessToken, refused.appSecret) },
+        });
+        expect(saved.status).toBe(200);
+        expect(saved.body.details).toMatchObject({ pageSubscribed: true, pageSubscriptionError: null });
+        expect(graph.state.subscriptions.get(refused.id)).toEqual(saved.body.details.webhookFields);
+
+        // Deleting the inbox unsubscribes the app from that Page.
+        const deleted = await http(ctx.app, 'DELETE', `/api/v1/channels/${created.body.id}`, {
+          token: A.token,
+        });
+        expect(deleted.status).toBe(200);
+        expect(graph.state.subscriptions.has(refused.id)).toBe(false);
+        expect(graph.state.subscriptions.has(main.account.id)).toBe(true);
+      },
+    );
   });
 });

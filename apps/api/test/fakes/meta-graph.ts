@@ -17,6 +17,8 @@ export interface FakeMetaAccount {
   name: string;
   accessToken: string;
   appSecret: string;
+  /** The token lacks `pages_manage_metadata`: Graph refuses to (un)subscribe the app to the Page. */
+  cannotManagePage?: boolean;
 }
 
 /** A person as the Graph API shows them to the account (PSID or IGSID). */
@@ -59,6 +61,18 @@ export const metaJson = (value: unknown) =>
     .replace(/\//g, '\\/')
     .replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
+/** The Page webhook fields an app may subscribe to (the Messenger ones among them). */
+const PAGE_WEBHOOK_FIELDS = [
+  'messages',
+  'messaging_postbacks',
+  'messaging_optins',
+  'message_echoes',
+  'message_deliveries',
+  'message_reads',
+  'messaging_referrals',
+  'feed',
+];
+
 const ACCOUNT_FIELDS = { page: ['id', 'name'], instagram: ['id', 'username', 'name'] } as const;
 const PERSON_FIELDS = ['id', 'first_name', 'last_name', 'name', 'username', 'profile_pic'];
 const SENDER_ACTIONS = ['mark_seen', 'typing_on', 'typing_off'];
@@ -83,6 +97,8 @@ export async function startFakeMetaGraph(options: { version?: string } = {}) {
     requests: [] as RecordedGraphRequest[],
     /** Answers for the next Send API calls, in order, instead of sending. */
     sendFailures: [] as { status: number; error: GraphError }[],
+    /** Page id → the webhook fields the app is subscribed to (`POST /{page-id}/subscribed_apps`). */
+    subscriptions: new Map<string, string[]>(),
   };
 
   const answer = (res: ServerResponse, status: number, body: unknown, rec?: RecordedGraphRequest) => {
@@ -189,6 +205,39 @@ export async function startFakeMetaGraph(options: { version?: string } = {}) {
     };
   }
 
+  /**
+   * `POST /{page-id}/subscribed_apps` (fields in `subscribed_fields`, comma-separated, in the query or the body) and
+   * `DELETE` of the same edge, as Graph answers them for a Page token: `{success: true}`; (#200) without
+   * `pages_manage_metadata`; (#100) for another node or an unknown field.
+   */
+  function subscribeApp(auth: FakeMetaAccount, node: string, rec: RecordedGraphRequest) {
+    if (auth.kind !== 'page' || node !== auth.id) {
+      return fail(
+        100,
+        `(#100) Unsupported ${rec.method.toLowerCase()} request. Object with ID '${node}' does not exist`,
+      );
+    }
+    if (auth.cannotManagePage) {
+      return fail(200, '(#200) Requires pages_manage_metadata permission to manage the object');
+    }
+    if (rec.method === 'DELETE') {
+      state.subscriptions.delete(node);
+      return { status: 200, body: { success: true } };
+    }
+    const raw =
+      rec.query.subscribed_fields ?? (rec.json as Record<string, unknown> | undefined)?.subscribed_fields;
+    const fields = typeof raw === 'string' ? raw.split(',').filter(Boolean) : [];
+    if (!fields.length) return fail(100, '(#100) The parameter subscribed_fields is required');
+    const unknown = fields.find((f) => !PAGE_WEBHOOK_FIELDS.includes(f));
+    if (unknown)
+      return fail(
+        100,
+        `(#100) Param subscribed_fields[0] must be one of {${PAGE_WEBHOOK_FIELDS.join(', ')}}`,
+      );
+    state.subscriptions.set(node, fields);
+    return { status: 200, body: { success: true } };
+  }
+
   function route(rec: RecordedGraphRequest, res: ServerResponse) {
     const file = /^\/cdn\/([^/]+)$/.exec(rec.path);
     if (file && rec.method === 'GET') {
@@ -208,6 +257,8 @@ export async function startFakeMetaGraph(options: { version?: string } = {}) {
       outcome = read(auth, node === 'me' ? auth.id : node!, rec.query.fields);
     } else if (rec.method === 'POST' && edge === 'messages' && (node === 'me' || node === auth.id)) {
       outcome = sendMessage(rec);
+    } else if (edge === 'subscribed_apps' && (rec.method === 'POST' || rec.method === 'DELETE')) {
+      outcome = subscribeApp(auth, node!, rec);
     } else {
       outcome = fail(100, `(#100) Unsupported ${rec.method.toLowerCase()} request.`);
     }

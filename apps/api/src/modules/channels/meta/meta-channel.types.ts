@@ -2,7 +2,12 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { TChannelTestResult } from '@orbitdesk/shared';
 import { randomToken } from '../../../common/crypto/hash.js';
 import type { ChannelSecrets } from '../channel-credentials.service.js';
-import { ChannelTypeRegistry, type ChannelTypeContext, type ChannelTypeHandler } from '../channel-type.js';
+import {
+  ChannelTypeRegistry,
+  type ChannelTypeContext,
+  type ChannelTypeHandler,
+  type ConnectOutcome,
+} from '../channel-type.js';
 import { GraphApiError, MetaGraphClient } from './meta-graph.client.js';
 import { META_KINDS, type MetaKind } from './meta-kinds.js';
 
@@ -13,6 +18,17 @@ export const META_WEBHOOK_PATH = '/api/v1/channels/meta/webhook';
 const INVALID_TOKEN = 190;
 /** Graph's code for an invalid parameter: here, an id the token cannot see (or a wrong appsecret_proof). */
 const INVALID_PARAMETER = 100;
+/** Graph's code for a missing permission (a Page token without `pages_manage_metadata`). */
+const PERMISSION = 200;
+/** Connecting waits at most this long for Graph: the admin's create or update request is waiting. */
+const SUBSCRIBE_TIMEOUT_MS = 5_000;
+
+/** What `connect()` stored in `channels.state` about the app's subscription to the Page's events. */
+interface PageSubscription {
+  ok: boolean;
+  fields?: string[];
+  reason?: string;
+}
 
 /** Registers the administrative handlers of `messenger` and `instagram`. */
 @Injectable()
@@ -59,12 +75,69 @@ class MetaChannelType implements ChannelTypeHandler {
     return `${publicUrl}${META_WEBHOOK_PATH}`;
   }
 
-  details({ secrets }: ChannelTypeContext): Record<string, unknown> {
+  details({ row, secrets }: ChannelTypeContext): Record<string, unknown> {
+    const subscription = (row.state as { pageSubscription?: PageSubscription } | null)?.pageSubscription;
     return {
       verifyToken: secrets.verifyToken ?? null,
       webhookObject: this.kind.object,
       webhookFields: this.kind.webhookFields,
+      ...(this.kind.subscribesAccount
+        ? {
+            pageSubscribed: subscription?.ok ?? null,
+            pageSubscriptionError: subscription && !subscription.ok ? (subscription.reason ?? null) : null,
+          }
+        : {}),
     };
+  }
+
+  /**
+   * Subscribes the app to the Page's messaging events (`POST /{page-id}/subscribed_apps`), which Meta needs before
+   * it sends the Page's webhooks at all. Best effort: a token without `pages_manage_metadata` (or Graph out of reach)
+   * still creates the inbox, and `details.pageSubscriptionError` says what to do at Meta instead.
+   */
+  async connect({ row, secrets }: ChannelTypeContext): Promise<ConnectOutcome | void> {
+    const { kind } = this;
+    if (!kind.subscribesAccount) return;
+    const accountId = kind.accountId(row.config);
+    const accessToken = kind.accessToken(secrets);
+    if (!accountId || !accessToken) return;
+    const fields = kind.webhookFields;
+    let pageSubscription: PageSubscription;
+    try {
+      await this.graph.post(
+        `${encodeURIComponent(accountId)}/subscribed_apps`,
+        { accessToken, appSecret: secrets.appSecret },
+        { subscribed_fields: fields.join(',') },
+        SUBSCRIBE_TIMEOUT_MS,
+      );
+      pageSubscription = { ok: true, fields };
+    } catch (err) {
+      const why =
+        err instanceof GraphApiError
+          ? err.code === PERMISSION
+            ? `the token may not manage the Page (it needs pages_manage_metadata): ${err.message}`
+            : this.explain(err, accountId)
+          : `Meta could not be reached: ${(err as Error).message}`;
+      pageSubscription = {
+        ok: false,
+        reason: `The app is not subscribed to the Page's events; subscribe it at Meta (Messenger settings → Add subscriptions), or fix this and save the inbox again. ${why}`,
+      };
+    }
+    return { state: { pageSubscription } };
+  }
+
+  /** Unsubscribes the app from the Page when the inbox is deleted or disabled (failures are only logged). */
+  async disconnect({ row, secrets }: ChannelTypeContext): Promise<void> {
+    const { kind } = this;
+    if (!kind.subscribesAccount) return;
+    const accountId = kind.accountId(row.config);
+    const accessToken = kind.accessToken(secrets);
+    if (!accountId || !accessToken) return;
+    await this.graph.delete(
+      `${encodeURIComponent(accountId)}/subscribed_apps`,
+      { accessToken, appSecret: secrets.appSecret },
+      SUBSCRIBE_TIMEOUT_MS,
+    );
   }
 
   async test({ row, secrets }: ChannelTypeContext): Promise<TChannelTestResult> {

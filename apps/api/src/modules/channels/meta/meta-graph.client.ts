@@ -58,12 +58,16 @@ export class MetaGraphClient {
     return this.call<T>('GET', path, auth, query, undefined, timeoutMs);
   }
 
-  post<T>(path: string, auth: GraphAuth, body: unknown): Promise<T> {
-    return this.call<T>('POST', path, auth, {}, body);
+  post<T>(path: string, auth: GraphAuth, body: unknown, timeoutMs?: number): Promise<T> {
+    return this.call<T>('POST', path, auth, {}, body, timeoutMs);
+  }
+
+  delete<T>(path: string, auth: GraphAuth, timeoutMs?: number): Promise<T> {
+    return this.call<T>('DELETE', path, auth, {}, undefined, timeoutMs);
   }
 
   private async call<T>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'DELETE',
     path: string,
     auth: GraphAuth,
     query: Record<string, string>,

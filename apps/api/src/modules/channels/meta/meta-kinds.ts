@@ -26,6 +26,12 @@ export interface MetaKind {
   accountNoun: string;
   /** Webhook fields the admin subscribes to in the Meta App Dashboard. */
   webhookFields: string[];
+  /**
+   * Whether connecting the inbox subscribes the app to the account's events itself
+   * (`POST /{page-id}/subscribed_apps` with the Page token). Instagram's subscription belongs to the Page linked to
+   * the account, whose token the inbox does not hold: the admin subscribes it at Meta.
+   */
+  subscribesAccount: boolean;
 }
 
 const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
@@ -51,6 +57,7 @@ export const META_KINDS: Record<MetaChannelType, MetaKind> = {
       'message_deliveries',
       'message_reads',
     ],
+    subscribesAccount: true,
   },
   instagram: {
     type: 'instagram',
@@ -65,6 +72,7 @@ export const META_KINDS: Record<MetaChannelType, MetaKind> = {
     connectedAs: (username) => `Connected to Instagram account @${username}`,
     accountNoun: 'Instagram account',
     webhookFields: ['messages', 'messaging_postbacks', 'messaging_seen'],
+    subscribesAccount: false,
   },
 };
 
