@@ -110,14 +110,31 @@ describe('live chat realtime and delivery', () => {
       expect((await open(shopVisitor.visitorToken, 'https://shop.example')).connected).toBe(true);
     });
 
-    it('refuses the visitors of a disabled inbox', async () => {
+    it('refuses the visitors of a disabled inbox, and closes the chats already open', async () => {
       const closing = await makeLiveChatInbox(ctx.app, A.token);
       const visitor = await newVisitor(ctx.app, closing.websiteToken);
+      const open1 = await open(visitor.visitorToken);
+      // Another inbox's visitor is not touched.
+      const bystander = await open((await newVisitor(ctx.app, inbox.websiteToken)).visitorToken);
+      const closed = new Promise<string>((resolve) => open1.once('disconnect', resolve));
       await http(ctx.app, 'PATCH', `/api/v1/channels/${closing.id}`, {
         token: A.token,
         body: { isActive: false },
       });
+      // Closed by the server (the widget does not reconnect on its own after that), not by a timeout.
+      expect(await closed).toBe('io server disconnect');
       expect(await refusal(visitorSocket(base, visitor.visitorToken))).toContain('not available');
+      expect(bystander.connected).toBe(true);
+
+      // Deleting an inbox closes its visitors' chats too.
+      const deleted = await makeLiveChatInbox(ctx.app, A.token);
+      const gone = await open((await newVisitor(ctx.app, deleted.websiteToken)).visitorToken);
+      const goneClosed = new Promise<string>((resolve) => gone.once('disconnect', resolve));
+      expect(
+        (await http(ctx.app, 'DELETE', `/api/v1/channels/${deleted.id}`, { token: A.token })).status,
+      ).toBe(200);
+      expect(await goneClosed).toBe('io server disconnect');
+      expect(bystander.connected).toBe(true);
     });
   });
 

@@ -10,6 +10,10 @@ export const WIDGET_NAMESPACE = '/widget';
 export const visitorRoom = (tenantId: string, inboxId: string, visitorId: string) =>
   `tenant:${tenantId}:inbox:${inboxId}:visitor:${visitorId}`;
 
+/** Every visitor socket of one inbox: closed together when the inbox is disabled or deleted. */
+export const inboxVisitorsRoom = (tenantId: string, inboxId: string) =>
+  `tenant:${tenantId}:inbox:${inboxId}:visitors`;
+
 export interface WidgetServerEvents {
   /** A message of the visitor's conversation: an agent's reply, or the visitor's own from another tab. */
   message: (message: TLiveChatMessage) => void;

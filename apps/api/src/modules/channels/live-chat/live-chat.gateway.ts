@@ -16,6 +16,7 @@ import { RealtimeGateway, type ChatNamespace } from '../../realtime/realtime.gat
 import { ChannelPipelineService } from '../channel-pipeline.service.js';
 import {
   visitorRoom,
+  inboxVisitorsRoom,
   WIDGET_NAMESPACE,
   type VisitorSocketData,
   type VisitorTypingEvent,
@@ -95,6 +96,14 @@ export class LiveChatGateway implements OnApplicationBootstrap, OnModuleDestroy 
     clearInterval(this.timer);
   }
 
+  /**
+   * Closes every visitor socket of the inbox, on every API process (the Redis adapter relays the request): the inbox
+   * was disabled or deleted. Reconnecting is refused at the handshake (the inbox no longer accepts visitors).
+   */
+  disconnectInbox(tenantId: string, inboxId: string): void {
+    this.widget?.in(inboxVisitorsRoom(tenantId, inboxId)).disconnectSockets(true);
+  }
+
   private async handshake(socket: WidgetSocket): Promise<void> {
     const auth = socket.handshake.auth as Record<string, unknown> | undefined;
     const origin = socket.handshake.headers.origin;
@@ -123,7 +132,10 @@ export class LiveChatGateway implements OnApplicationBootstrap, OnModuleDestroy 
       inboxId: socket.data.inboxId,
       visitorId: socket.data.visitorId,
     };
-    void socket.join(visitorRoom(visitor.tenantId, visitor.inboxId, visitor.visitorId));
+    void socket.join([
+      visitorRoom(visitor.tenantId, visitor.inboxId, visitor.visitorId),
+      inboxVisitorsRoom(visitor.tenantId, visitor.inboxId),
+    ]);
     // A socket outlives nothing its token would not: the widget reconnects with a fresh session.
     const expiry = setTimeout(
       () => socket.disconnect(true),

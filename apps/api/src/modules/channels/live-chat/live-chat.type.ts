@@ -4,6 +4,7 @@ import { randomToken } from '../../../common/crypto/hash.js';
 import type { ChannelSecrets } from '../channel-credentials.service.js';
 import { ChannelTypeRegistry, type ChannelTypeContext, type ChannelTypeHandler } from '../channel-type.js';
 import { liveChatConfig } from './live-chat.config.js';
+import { LiveChatGateway } from './live-chat.gateway.js';
 import { LiveChatMailer } from './live-chat.mailer.js';
 import { WidgetBundle } from './widget-bundle.js';
 
@@ -19,6 +20,7 @@ export class LiveChatChannelType implements ChannelTypeHandler, OnModuleInit {
     private readonly registry: ChannelTypeRegistry,
     private readonly bundle: WidgetBundle,
     private readonly mailer: LiveChatMailer,
+    private readonly gateway: LiveChatGateway,
   ) {}
 
   onModuleInit(): void {
@@ -50,6 +52,12 @@ export class LiveChatChannelType implements ChannelTypeHandler, OnModuleInit {
       snippet: `<script src="${scriptUrl}" data-website-token="${secrets.websiteToken}" async></script>`,
       identitySecret: secrets.identitySecret,
     };
+  }
+
+  /** Disabled or deleted: the visitors' open chats close now, not when their tokens expire. */
+  disconnect({ row }: ChannelTypeContext): Promise<void> {
+    this.gateway.disconnectInbox(row.tenantId, row.id);
+    return Promise.resolve();
   }
 
   async test({ row, secrets }: ChannelTypeContext): Promise<TChannelTestResult> {
