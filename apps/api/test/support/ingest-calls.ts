@@ -7,9 +7,7 @@ export async function recordIngestCalls<T>(database: Database, work: () => Promi
   const calls = { one: 0, batches: [] as { tenant: string }[][] };
   (pool as unknown as { query: unknown }).query = (...args: unknown[]) => {
     // The repository sends them as named query configs: { name, text, values }.
-    const query = args[0] as { text?: string; values?: string[] } | string;
-    const text = typeof query === 'string' ? query : (query?.text ?? '');
-    const values = typeof query === 'string' ? (args[1] as string[]) : query?.values;
+    const { text = '', values } = (args[0] ?? {}) as { text?: string; values?: string[] };
     if (text.includes('inbound_ingest_many')) {
       calls.batches.push(JSON.parse(values![0]!) as { tenant: string }[]);
     } else if (text.includes('inbound_ingest(')) calls.one++;

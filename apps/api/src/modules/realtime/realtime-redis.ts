@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
+import { coalesceRedisWrites } from '../../common/net/coalesce-writes.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 
 /**
@@ -19,13 +20,13 @@ export class RealtimeRedis implements OnApplicationShutdown {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.prefix = config.REDIS_KEY_PREFIX;
     this.pub = new Redis(config.REDIS_URL, {
-      // The adapter publishes one message per emit; emits made in the same tick (a group-committed batch's
-      // new_message events, delivered together by DomainEvents) then leave in one write.
-      enableAutoPipelining: true,
       maxRetriesPerRequest: 2,
       commandTimeout: 2_000,
       connectTimeout: 5_000,
     });
+    // The adapter publishes one message per emit; emits made in the same turn (a group-committed batch's
+    // new_message events, delivered together by DomainEvents) leave in one write, as the BullMQ producers' jobs do.
+    coalesceRedisWrites(this.pub);
     // No ready check: its INFO would race the adapter's SUBSCRIBE and be refused in subscriber mode.
     this.sub = new Redis(config.REDIS_URL, { connectTimeout: 5_000, enableReadyCheck: false });
     // The Socket.IO adapter fires its SUBSCRIBE/PSUBSCRIBE calls without handling their promises; against a Redis

@@ -8,7 +8,7 @@ import {
   type ChannelTypeHandler,
   type ConnectOutcome,
 } from '../channel-type.js';
-import { GraphApiError, MetaGraphClient } from './meta-graph.client.js';
+import { GraphApiError, MetaGraphClient, type GraphAuth } from './meta-graph.client.js';
 import { META_KINDS, type MetaKind } from './meta-kinds.js';
 
 /** The one webhook of both types (Meta sends every Page and Instagram account of an app to the app's URL). */
@@ -95,18 +95,16 @@ class MetaChannelType implements ChannelTypeHandler {
    * it sends the Page's webhooks at all. Best effort: a token without `pages_manage_metadata` (or Graph out of reach)
    * still creates the inbox, and `details.pageSubscriptionError` says what to do at Meta instead.
    */
-  async connect({ row, secrets }: ChannelTypeContext): Promise<ConnectOutcome | void> {
-    const { kind } = this;
-    if (!kind.subscribesAccount) return;
-    const accountId = kind.accountId(row.config);
-    const accessToken = kind.accessToken(secrets);
-    if (!accountId || !accessToken) return;
-    const fields = kind.webhookFields;
+  async connect(ctx: ChannelTypeContext): Promise<ConnectOutcome | void> {
+    const account = this.kind.subscribesAccount ? this.account(ctx) : undefined;
+    if (!account) return;
+    const { accountId, auth } = account;
+    const fields = this.kind.webhookFields;
     let pageSubscription: PageSubscription;
     try {
       await this.graph.post(
         `${encodeURIComponent(accountId)}/subscribed_apps`,
-        { accessToken, appSecret: secrets.appSecret },
+        auth,
         { subscribed_fields: fields.join(',') },
         SUBSCRIBE_TIMEOUT_MS,
       );
@@ -127,33 +125,35 @@ class MetaChannelType implements ChannelTypeHandler {
   }
 
   /** Unsubscribes the app from the Page when the inbox is deleted or disabled (failures are only logged). */
-  async disconnect({ row, secrets }: ChannelTypeContext): Promise<void> {
-    const { kind } = this;
-    if (!kind.subscribesAccount) return;
-    const accountId = kind.accountId(row.config);
-    const accessToken = kind.accessToken(secrets);
-    if (!accountId || !accessToken) return;
+  async disconnect(ctx: ChannelTypeContext): Promise<void> {
+    const account = this.kind.subscribesAccount ? this.account(ctx) : undefined;
+    if (!account) return;
     await this.graph.delete(
-      `${encodeURIComponent(accountId)}/subscribed_apps`,
-      { accessToken, appSecret: secrets.appSecret },
+      `${encodeURIComponent(account.accountId)}/subscribed_apps`,
+      account.auth,
       SUBSCRIBE_TIMEOUT_MS,
     );
   }
 
-  async test({ row, secrets }: ChannelTypeContext): Promise<TChannelTestResult> {
+  /** The inbox's account id and what signs its Graph calls; undefined when either is missing. */
+  private account({ row, secrets }: ChannelTypeContext): { accountId: string; auth: GraphAuth } | undefined {
+    const accountId = this.kind.accountId(row.config);
+    const accessToken = this.kind.accessToken(secrets);
+    return accountId && accessToken
+      ? { accountId, auth: { accessToken, appSecret: secrets.appSecret } }
+      : undefined;
+  }
+
+  async test(ctx: ChannelTypeContext): Promise<TChannelTestResult> {
     const { kind } = this;
-    const accountId = kind.accountId(row.config);
-    const accessToken = kind.accessToken(secrets);
-    if (!accountId || !accessToken) {
-      return { ok: false, message: `The inbox has no ${kind.accountNoun} id or access token` };
-    }
+    const account = this.account(ctx);
+    if (!account) return { ok: false, message: `The inbox has no ${kind.accountNoun} id or access token` };
+    const { accountId, auth } = account;
     try {
-      const account = await this.graph.get<Record<string, unknown>>(
-        encodeURIComponent(accountId),
-        { accessToken, appSecret: secrets.appSecret },
-        { fields: kind.accountField },
-      );
-      const value = account[kind.accountField];
+      const node = await this.graph.get<Record<string, unknown>>(encodeURIComponent(accountId), auth, {
+        fields: kind.accountField,
+      });
+      const value = node[kind.accountField];
       return {
         ok: true,
         message: kind.connectedAs(typeof value === 'string' && value ? value : accountId),
