@@ -4,7 +4,8 @@
 // Usage: node bench/inbound.mjs            (after `npx -y pnpm@10 build`)
 // Env: BENCH_N (messages per phase, default 3000), BENCH_WARMUP (default 600), BENCH_CONTACTS (default 300),
 //      BENCH_CONCURRENCY (default "10,50"), BENCH_ROUNDS (rounds of reference + API per concurrency, default 3; the
-//      verdict is the median), BENCH_PROFILE_N (statement-profile phase, default 1000, 0 = skip).
+//      verdict is the median), BENCH_PROFILE_N (statement-profile phase, default 1000, 0 = skip), BENCH_VACUUM (0 = no
+//      VACUUM (ANALYZE) before each round).
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -256,6 +257,19 @@ try {
     };
   }
 
+  // What autovacuum does on a default Postgres, done before each round: this machine's Postgres runs with
+  // autovacuum off (conf.d/90-ci.conf), so without it the tables are never analyzed (the API's cached plans stay
+  // those made for empty tables) and every update's dead rows pile up for the whole run. Applies to the reference's
+  // table too. BENCH_VACUUM=0 leaves the tables as they are.
+  const autovacuum = (await owner.query('show autovacuum')).rows[0].autovacuum;
+  const maintain = async () => {
+    if (process.env.BENCH_VACUUM === '0') return;
+    await owner.query('vacuum (analyze)');
+  };
+  console.log(
+    `autovacuum ${autovacuum}; ${process.env.BENCH_VACUUM === '0' ? 'no vacuum between rounds (BENCH_VACUUM=0)' : 'VACUUM (ANALYZE) before each round'}`,
+  );
+
   const apiTarget = { ...api, name: 'OrbitDesk' };
   const refTarget = { ...ref, name: 'reference' };
   const ref11Target = { ...ref11, name: 'reference-tx11' };
@@ -276,6 +290,7 @@ try {
   // so each ratio compares runs a few seconds apart; the verdict uses the median round (this VM drifts by ±30%).
   const byC = new Map(CONCURRENCY.map((c) => [c, []]));
   for (let round = 1; round <= ROUNDS; round++) {
+    await maintain();
     for (const c of CONCURRENCY) {
       const r = await phase(refTarget, { n: N, concurrency: c, label: `ref-c${c}`, viaSocket: false });
       const a = await phase(apiTarget, { n: N, concurrency: c, label: `api-c${c}`, viaSocket: true });
