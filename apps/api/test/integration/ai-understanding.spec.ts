@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import type { Socket as ClientSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DomainEvents } from '../../src/common/events/domain-events.js';
+import { DomainEvents, type DomainEventMap } from '../../src/common/events/domain-events.js';
 import { AI_UNDERSTANDING_QUEUE } from '../../src/common/queue/ai-understanding.queue.js';
 import { bullPrefix } from '../../src/common/queue/bullmq-connection.js';
 import { MessageUnderstandingService } from '../../src/modules/ai-understanding/message-understanding.service.js';
@@ -202,6 +202,64 @@ describe('message understanding', () => {
     });
     const read = await ws.text('finn', 'My invoice is wrong, you billed me twice');
     expect((await classified(read.messageId)).intent).toBe('billing');
+  });
+
+  it('messages that arrive together go to the worker as one job per eight, and each is classified', async () => {
+    const ws = await workspace(ctx);
+    // Stored while understanding is off (no jobs), then announced together, as a group-committed batch is.
+    await http(ctx.app, 'PUT', '/api/v1/ai/settings', {
+      token: ws.token,
+      body: { provider: 'local', understandingEnabled: false },
+    });
+    const words = [
+      'I was charged twice, please refund me',
+      'How much does the premium plan cost?',
+      'Where is my order? It is late',
+      'Thanks, your team was wonderful',
+      'My invoice shows the wrong amount',
+      'Do you ship to Canada?',
+      'The app crashes when I log in',
+      'Can I buy ten licenses at a discount?',
+      'I want to cancel my subscription',
+      'Is there a student price?',
+    ];
+    const sent = [];
+    for (const [i, w] of words.entries()) sent.push(await ws.text(`batch-${i}`, w));
+    await http(ctx.app, 'PUT', '/api/v1/ai/settings', {
+      token: ws.token,
+      body: { provider: 'local', understandingEnabled: true },
+    });
+    const announced: DomainEventMap['message.created'][] = [];
+    for (const s of sent) {
+      const page = await http(ctx.app, 'GET', `/api/v1/conversations/${s.conversationId}/messages`, {
+        token: ws.token,
+      });
+      const conversation = await http(ctx.app, 'GET', `/api/v1/conversations/${s.conversationId}`, {
+        token: ws.token,
+      });
+      announced.push({
+        tenantId: ws.tenant.id,
+        message: (page.body.items as TMessage[]).find((m) => m.id === s.messageId)!,
+        conversation: conversation.body,
+      });
+    }
+    const events = ctx.app.get(DomainEvents);
+    for (const payload of announced) events.publish('message.created', payload);
+
+    for (const s of sent) await classified(s.messageId);
+    const first = await jobs.getJob(sent[0]!.messageId);
+    const ninth = await jobs.getJob(sent[8]!.messageId);
+    expect(first?.data).toEqual({
+      tenantId: ws.tenant.id,
+      messageIds: sent.slice(0, 8).map((s) => s.messageId),
+    });
+    expect(ninth?.data).toEqual({
+      tenantId: ws.tenant.id,
+      messageIds: sent.slice(8).map((s) => s.messageId),
+    });
+    expect(await first!.getState()).toBe('completed');
+    // No job of its own for the others.
+    for (const s of [...sent.slice(1, 8), sent[9]!]) expect(await jobs.getJob(s.messageId)).toBeUndefined();
   });
 
   it('a message classified already is not sent to the AI service again, nor announced again', async () => {
