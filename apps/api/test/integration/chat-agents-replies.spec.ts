@@ -1,3 +1,5 @@
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { requestContext } from '../../src/common/tenancy/request-context.js';
@@ -5,6 +7,7 @@ import {
   ChatAgentReplyService,
   HANDOFF_REPLY,
 } from '../../src/modules/chat-agents/chat-agent-reply.service.js';
+import { startAiService, type RunningAiService } from '../support/ai-service.js';
 import { eventually } from '../support/eventually.js';
 import { login, makeTenantWithUser, makeUser } from '../support/factories.js';
 import { inbound, makeApiInbox, startCallbackServer, textFrom } from '../support/inbox.js';
@@ -320,6 +323,32 @@ describe('chat agents answer inbound messages', () => {
     expect(await botReplies(conversationId)).toHaveLength(1);
   });
 
+  it('a burst of messages gets one reply, to the latest', async () => {
+    const inbox = await makeApiInbox(ctx().app, A.token, { callbackUrl: callback.url });
+    // Stored while the agent is off (no jobs), then answered by two workers at once, as jobs of a burst run.
+    const agent = await makeAgent(ctx(), A.token, { name: 'Burst', inboxIds: [inbox.id], enabled: false });
+    const first = await say(inbox, 'burst-1', 'hi');
+    const second = await say(inbox, 'burst-1', 'what are your opening hours?');
+    expect(second.conversationId).toBe(first.conversationId);
+    const on = await http(ctx().app, 'PATCH', `/api/v1/chat-agents/${agent.id}`, {
+      token: A.token,
+      body: { enabled: true },
+    });
+    expect(on.status).toBe(200);
+    const replies = stack.worker.app.get(ChatAgentReplyService);
+    await Promise.all(
+      [first, second].map((m) =>
+        requestContext.run({ tenantId: A.tenant.id }, () =>
+          replies.handle({ tenantId: A.tenant.id, ...m }, true),
+        ),
+      ),
+    );
+    const run = await runOf(ctx(), second.messageId);
+    expect(run).toMatchObject({ agent_id: agent.id, error: null });
+    expect(await runsOf(ctx(), first.conversationId)).toHaveLength(1);
+    expect(await botReplies(first.conversationId)).toEqual([expect.objectContaining({ text: run.reply })]);
+  });
+
   it('leaves inboxes without an agent, and disabled agents, to people', async () => {
     const human = await newAgentUser();
     await sockets.connect(human.token, A.tenant.id, human.id);
@@ -332,5 +361,82 @@ describe('chat agents answer inbound messages', () => {
     await staysUnanswered(msg.messageId, msg.conversationId, 0);
     expect((await conversationState(ctx(), msg.conversationId)).chat_agent_id).toBeNull();
     expect(agent.inboxIds).toEqual([inbox.id]);
+  });
+});
+
+/**
+ * The contact writes again while the agent is still thinking about the first message: the AI service's agent
+ * calls are held (a loopback proxy in front of the real service) until both messages are stored.
+ */
+describe('chat agents when the contact writes again mid-answer', () => {
+  let ai: RunningAiService;
+  let proxy: Server;
+  let stack: AgentStack;
+  let A: Awaited<ReturnType<typeof makeTenantWithUser>>;
+  const held: (() => void)[] = [];
+  let holding = true;
+
+  beforeAll(async () => {
+    ai = await startAiService();
+    const target = new URL(ai.url);
+    proxy = createServer((req, res) => {
+      const forward = () => {
+        const upstream = request(
+          {
+            host: target.hostname,
+            port: target.port,
+            path: req.url,
+            method: req.method,
+            headers: req.headers,
+          },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          },
+        );
+        req.pipe(upstream);
+      };
+      if (holding && req.url === '/api/v1/agent/chat') held.push(forward);
+      else forward();
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    stack = await startAgentStack({
+      aiServiceUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    });
+    A = await makeTenantWithUser(stack.ctx.app, stack.ctx.database, 'ADMIN');
+  });
+  afterAll(async () => {
+    holding = false;
+    for (const go of held.splice(0)) go();
+    await stack?.close();
+    await new Promise((resolve) => proxy?.close(resolve));
+    await ai?.close();
+  });
+
+  it('drops the stale reply and answers the newer message once', async () => {
+    const ctx = stack.ctx;
+    const inbox = await makeApiInbox(ctx.app, A.token);
+    const agent = await makeAgent(ctx, A.token, { name: 'Patient', inboxIds: [inbox.id] });
+    const first = await inbound(ctx.app, inbox.id, inbox.secret, textFrom('mid-1', 'hi', 'mid-a'));
+    await eventually(() => expect(held).toHaveLength(1), 10_000);
+    const second = await inbound(
+      ctx.app,
+      inbox.id,
+      inbox.secret,
+      textFrom('mid-1', 'are you open on sunday?', 'mid-b'),
+    );
+    await eventually(() => expect(held).toHaveLength(2), 10_000);
+    holding = false;
+    for (const go of held.splice(0)) go();
+
+    const newer = await runOf(ctx, second.body.messageId);
+    const stale = await runOf(ctx, first.body.messageId);
+    expect(newer).toMatchObject({ agent_id: agent.id, error: null });
+    expect(stale.error).toBe(
+      'not sent: the contact wrote again meanwhile; the agent answers the newer message',
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    const bot = (await messagesOf(ctx, first.body.conversationId)).filter((m) => m.sender_type === 'bot');
+    expect(bot).toEqual([expect.objectContaining({ text: newer.reply })]);
   });
 });

@@ -47,7 +47,8 @@ type RunOutcome = Pick<
  * The reply pipeline of a chat agent for one inbound message (worker, `chat-agent-reply` job): claim the
  * conversation if its inbox's agent may, hand over on a handoff keyword, otherwise ask the AI service and send its
  * reply as the agent. Every answered message gets one ai_agent_runs row, written with the reply in one
- * transaction and unique per message, so a retried or repeated job never answers twice.
+ * transaction and unique per message, so a retried or repeated job never answers twice. Only the contact's
+ * latest message is answered: an earlier one is skipped, or its reply dropped, once a later one exists.
  */
 @Injectable()
 export class ChatAgentReplyService {
@@ -139,6 +140,9 @@ export class ChatAgentReplyService {
     const message = await this.repo.findMessage(tx, messageId);
     const context = await this.repo.replyContext(tx, conversationId);
     if (!message || message.direction !== 'in' || message.isPrivate || !context) return undefined;
+    // The contact wrote again: that later message's job answers, with this one in its history (a burst of
+    // messages gets one reply, to all of it).
+    if (await this.repo.wroteAgainAfter(tx, conversationId, message)) return undefined;
     let conversation: ConversationRow = context.conversation;
 
     let agent: ChatAgentRow | undefined;
@@ -177,6 +181,10 @@ export class ChatAgentReplyService {
     const handedOver = await this.bot.transaction(tenantId, async (tx, writes) => {
       const current = await this.repo.lockConversation(tx, conversationId);
       const stillOurs = current?.chatAgentId === agent.id && current.assigneeId === null;
+      // The contact wrote again while the agent was thinking: the newer message's job answers all of it, so this
+      // reply would only be a second, staler answer. A handoff still happens (someone asked for a person).
+      const superseded =
+        stillOurs && !outcome.handoff && (await this.repo.wroteAgainAfter(tx, conversationId, message));
       const run = await this.repo.insertRun(tx, {
         tenantId,
         agentId: agent.id,
@@ -191,10 +199,14 @@ export class ChatAgentReplyService {
         toolCalls: outcome.toolCalls,
         citations: outcome.citations,
         usage: outcome.usage,
-        error: stillOurs ? outcome.error : 'not sent: a person took the conversation over meanwhile',
+        error: !stillOurs
+          ? 'not sent: a person took the conversation over meanwhile'
+          : superseded
+            ? 'not sent: the contact wrote again meanwhile; the agent answers the newer message'
+            : outcome.error,
       });
       // Answered before (a retried job that had committed, or the same message queued again).
-      if (!run || !stillOurs) return undefined;
+      if (!run || !stillOurs || superseded) return undefined;
       if (outcome.reply.trim()) {
         try {
           await writes.post(conversationId, { senderId: agent.id, text: outcome.reply });

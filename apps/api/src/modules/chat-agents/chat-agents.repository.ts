@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { and, asc, desc, eq, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, gt, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { TenantTx } from '../../db/database.js';
 import {
   aiAgentRuns,
@@ -241,6 +241,30 @@ export class ChatAgentsRepository {
       )
       .orderBy(desc(messages.createdAt), desc(messages.id))
       .limit(limit);
+  }
+
+  /**
+   * Whether the contact wrote again in this conversation after `message` (a later inbound message that is not a
+   * note). Inbound messages of one conversation never share a millisecond (inbound_ingest spaces them).
+   */
+  async wroteAgainAfter(
+    tx: TenantTx,
+    conversationId: string,
+    message: Pick<MessageRow, 'createdAt'>,
+  ): Promise<boolean> {
+    const [row] = await tx
+      .select({ id: messages.id })
+      .from(messages)
+      .where(
+        and(
+          eq(messages.conversationId, conversationId),
+          eq(messages.direction, 'in'),
+          eq(messages.isPrivate, false),
+          gt(messages.createdAt, message.createdAt),
+        ),
+      )
+      .limit(1);
+    return row !== undefined;
   }
 
   async runOfMessage(tx: TenantTx, messageId: string): Promise<AgentRunRow | undefined> {
