@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TFlowSessionEvent } from '@orbitdesk/shared';
-import { Queue } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import type { Socket as ClientSocket } from 'socket.io-client';
@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bullPrefix } from '../../src/common/queue/bullmq-connection.js';
 import { OUTBOUND_QUEUE } from '../../src/common/queue/queue.constants.js';
 import { teams } from '../../src/db/schema/index.js';
-import { FlowRunQueue } from '../../src/modules/flows/queue/flow-queues.js';
+import { FLOW_RESUME_QUEUE, FlowRunQueue } from '../../src/modules/flows/queue/flow-queues.js';
+import { FlowWaitRecoveryWorker } from '../../src/modules/flows/queue/flow-wait-recovery.worker.js';
 import { startWorker, type RunningWorker } from '../../src/worker.js';
 import { eventually } from '../support/eventually.js';
 import { makeTenantWithUser } from '../support/factories.js';
@@ -33,6 +34,7 @@ describe('flows: execution in the worker', () => {
   let ctx: TestContext;
   let worker: RunningWorker;
   let outbound: Queue;
+  let resume: Queue;
   let queueConnection: Redis;
 
   /** A workspace of its own per test, so one test's active flows never answer another's messages. */
@@ -71,9 +73,11 @@ describe('flows: execution in the worker', () => {
     worker = await startWorker(ctx.config);
     queueConnection = new Redis(ctx.config.REDIS_URL, { maxRetriesPerRequest: null });
     outbound = new Queue(OUTBOUND_QUEUE, { connection: queueConnection, prefix: bullPrefix(ctx.config) });
+    resume = new Queue(FLOW_RESUME_QUEUE, { connection: queueConnection, prefix: bullPrefix(ctx.config) });
   });
   afterAll(async () => {
     await outbound?.close();
+    await resume?.close();
     queueConnection?.disconnect();
     await worker?.close();
     await ctx?.close();
@@ -320,6 +324,74 @@ describe('flows: execution in the worker', () => {
     expect((await sessionsOf(flow.id))[0]!.status).toBe('waiting');
     worker = await startWorker(ctx.config);
 
+    await eventually(async () => expect((await sessionsOf(flow.id))[0]?.status).toBe('completed'), 10_000);
+    expect((await outgoingTexts(ws.tenant.id)).map((m) => m.text)).toEqual(['After the delay']);
+  });
+
+  /** A session of a long Delay flow, waiting; with its flow-resume job. */
+  async function waitingOnDelay(identifier: string) {
+    const ws = await workspace();
+    const flow = await activeFlow(ws.token, {
+      name: 'Lost timer',
+      trigger: { type: 'manual' },
+      graph: delayGraph(3600),
+    });
+    const arrived = await inbound(ctx.app, ws.inbox.id, ws.inbox.secret, textFrom(identifier, 'hi'));
+    const conversation = await http(ctx.app, 'GET', `/api/v1/conversations/${arrived.body.conversationId}`, {
+      token: ws.token,
+    });
+    const started = await http(ctx.app, 'POST', `/api/v1/flows/${flow.id}/trigger`, {
+      token: ws.token,
+      body: { contactId: conversation.body.contactId },
+    });
+    expect(started.status).toBe(202);
+    await eventually(async () =>
+      expect((await sessionsOf(flow.id))[0]).toMatchObject({ status: 'waiting', current_node_id: 'pause' }),
+    );
+    const session = (await sessionsOf(flow.id))[0]!;
+    const jobId = `${session.id}-pause-2`;
+    await eventually(async () => expect(await resume.getJobState(jobId)).toBe('delayed'));
+    return { ws, flow, session, jobId };
+  }
+  /** The wait's time as long past: the timer should have fired two minutes ago. */
+  const overdue = (sessionId: string) =>
+    ctx.database.unsafe.execute(
+      sql`update flow_sessions set waiting_until = now() - interval '2 minutes' where id = ${sessionId}`,
+    );
+
+  it('a wait whose timer job was lost is woken by the recovery sweep', async () => {
+    const { ws, flow, session, jobId } = await waitingOnDelay('lost-1');
+    const sweeper = worker.app.get(FlowWaitRecoveryWorker);
+    // Not overdue yet: the job is there and due in an hour, nothing to do.
+    expect(await sweeper.sweep()).toBe(0);
+
+    await (await resume.getJob(jobId))!.remove();
+    await overdue(session.id);
+    expect(await sweeper.sweep()).toBe(1);
+    await eventually(async () => expect((await sessionsOf(flow.id))[0]?.status).toBe('completed'), 10_000);
+    expect((await outgoingTexts(ws.tenant.id)).map((m) => m.text)).toEqual(['After the delay']);
+    // Resumed once: a second sweep finds nothing, and the message went once.
+    expect(await sweeper.sweep()).toBe(0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await outgoingTexts(ws.tenant.id)).toHaveLength(1);
+  });
+
+  it('a wait whose timer job failed every attempt is retried when the worker starts', async () => {
+    const { ws, flow, session, jobId } = await waitingOnDelay('lost-2');
+    await worker.close();
+    // The job runs now and fails for good (its one attempt), as when Postgres was down through every retry.
+    const job = (await resume.getJob(jobId))!;
+    await job.remove();
+    await resume.add(job.name, job.data, { jobId, attempts: 1 });
+    const failing = new Worker(FLOW_RESUME_QUEUE, () => Promise.reject(new Error('database unavailable')), {
+      connection: queueConnection,
+      prefix: bullPrefix(ctx.config),
+    });
+    await eventually(async () => expect(await resume.getJobState(jobId)).toBe('failed'));
+    await failing.close();
+    await overdue(session.id);
+
+    worker = await startWorker(ctx.config);
     await eventually(async () => expect((await sessionsOf(flow.id))[0]?.status).toBe('completed'), 10_000);
     expect((await outgoingTexts(ws.tenant.id)).map((m) => m.text)).toEqual(['After the delay']);
   });

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { FlowSessionStatus, FlowWaitingKind } from '@orbitdesk/shared';
 import type { Cursor } from '../../common/http/pagination.js';
-import type { TenantTx } from '../../db/database.js';
+import { Database, type TenantTx } from '../../db/database.js';
 import { keysetBefore } from '../../db/query-helpers.js';
 import { flowSessionLogs, flowSessions } from '../../db/schema/index.js';
 
@@ -10,6 +10,11 @@ export type FlowSessionRow = typeof flowSessions.$inferSelect;
 export type NewFlowSession = typeof flowSessions.$inferInsert;
 export type FlowSessionLogRow = typeof flowSessionLogs.$inferSelect;
 export type NewFlowSessionLog = typeof flowSessionLogs.$inferInsert;
+/** A waiting session whose timer should have fired, as the recovery sweep reads it. */
+export type OverdueWait = Pick<
+  FlowSessionRow,
+  'id' | 'tenantId' | 'currentNodeId' | 'steps' | 'waitingKind' | 'waitingUntil'
+>;
 
 /** What may change on a session as it runs. */
 export type FlowSessionPatch = Partial<
@@ -32,6 +37,38 @@ export type FlowSessionPatch = Partial<
 
 @Injectable()
 export class FlowSessionsRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Across tenants (the recovery sweep has none): sessions waiting on a timer that should have
+   * fired more than `olderThanMs` ago, oldest first, keyset after `after`. Served by the partial index
+   * flow_sessions_waiting_until_idx, which holds timed waits only.
+   */
+  unsafeListOverdueWaits(olderThanMs: number, limit: number, after?: OverdueWait): Promise<OverdueWait[]> {
+    const where: SQL[] = [
+      eq(flowSessions.status, 'waiting'),
+      sql`${flowSessions.waitingUntil} is not null`,
+      sql`${flowSessions.waitingUntil} < now() - ${olderThanMs}::int * interval '1 millisecond'`,
+    ];
+    if (after)
+      where.push(
+        sql`(${flowSessions.waitingUntil}, ${flowSessions.id}) > (${after.waitingUntil!.toISOString()}::timestamptz, ${after.id}::uuid)`,
+      );
+    return this.db.unsafe
+      .select({
+        id: flowSessions.id,
+        tenantId: flowSessions.tenantId,
+        currentNodeId: flowSessions.currentNodeId,
+        steps: flowSessions.steps,
+        waitingKind: flowSessions.waitingKind,
+        waitingUntil: flowSessions.waitingUntil,
+      })
+      .from(flowSessions)
+      .where(and(...where))
+      .orderBy(asc(flowSessions.waitingUntil), asc(flowSessions.id))
+      .limit(limit);
+  }
+
   /**
    * Inserts a session unless the contact already has a live one of this flow (unique partial index
    * flow_sessions_tenant_flow_contact_live_key); returns undefined then.

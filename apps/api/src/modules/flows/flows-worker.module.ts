@@ -18,6 +18,7 @@ import { FlowRegistryModule } from './nodes/flow-registry.module.js';
 import { FlowResumeQueue, FlowRunQueue } from './queue/flow-queues.js';
 import { FlowResumeWorker } from './queue/flow-resume.worker.js';
 import { FlowRunWorker } from './queue/flow-run.worker.js';
+import { FlowWaitRecoveryWorker } from './queue/flow-wait-recovery.worker.js';
 import { FlowActivity } from './triggers/flow-activity.js';
 import { FlowEventsListener } from './triggers/flow-events.listener.js';
 import { FlowTriggerService } from './triggers/flow-trigger.service.js';
@@ -40,6 +41,7 @@ import { FlowTriggerService } from './triggers/flow-trigger.service.js';
     FlowResumeQueue,
     FlowRunWorker,
     FlowResumeWorker,
+    FlowWaitRecoveryWorker,
     FlowEventsListener,
     FlowActivity,
     ...CORE_NODE_HANDLERS,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { QueueProducer } from '../../../common/queue/queue-producer.js';
+import { QueueProducer, type RequeueResult } from '../../../common/queue/queue-producer.js';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import type { FlowMessageInput, FlowWebhookInput } from '../engine/node-handler.js';
 
@@ -71,6 +71,8 @@ function jobIdOf(data: FlowRunJobData): string {
   }
 }
 
+const resumeJobId = (data: FlowResumeJobData) => `${data.sessionId}-${data.nodeId}-${data.steps}`;
+
 /** Producer of `flow-resume`: one delayed job per wait; id = session + node + step, so duplicates collapse. */
 @Injectable()
 export class FlowResumeQueue extends QueueProducer<FlowResumeJobData> {
@@ -80,8 +82,21 @@ export class FlowResumeQueue extends QueueProducer<FlowResumeJobData> {
 
   async schedule(data: FlowResumeJobData, at: Date): Promise<void> {
     await this.queue.add(data.kind, data, {
-      jobId: `${data.sessionId}-${data.nodeId}-${data.steps}`,
+      jobId: resumeJobId(data),
       delay: Math.max(0, at.getTime() - Date.now()),
     });
+  }
+
+  /**
+   * For the recovery sweep: the wait's job again, due now, unless it is still there to run. A job that failed
+   * every attempt is retried: resuming is safe to repeat (only a session still waiting at that node and step is
+   * claimed). Says what it found: 'added', 'retried', or the state of the job that is there.
+   */
+  async requeue(data: FlowResumeJobData): Promise<RequeueResult | 'retried'> {
+    const jobId = resumeJobId(data);
+    const result = await this.addIfAbsent(data.kind, data, jobId);
+    if (result !== 'failed') return result;
+    await (await this.queue.getJob(jobId))?.retry('failed');
+    return 'retried';
   }
 }

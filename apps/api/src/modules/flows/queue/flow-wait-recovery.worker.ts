@@ -1,0 +1,54 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PeriodicSweep } from '../../../common/queue/periodic-sweep.js';
+import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
+import { FlowSessionsRepository, type OverdueWait } from '../flow-sessions.repository.js';
+import { FlowResumeQueue } from './flow-queues.js';
+
+/** The queue that carries only the recovery sweep's scheduled runs. */
+export const FLOW_WAIT_RECOVERY_QUEUE = 'flow-wait-recovery';
+/** A timer's job runs when it is due; this long after, a session still waiting on it has lost its job. */
+export const OVERDUE_AFTER_MS = 60_000;
+const SWEEP_EVERY_MS = 60_000;
+const BATCH = 500;
+
+/**
+ * Wakes sessions whose timer (a Delay's end, a Wait for Reply's timeout) passed more than a minute ago but which
+ * still wait: their `flow-resume` job was lost (Redis lost it, or the worker died between saving the wait and
+ * scheduling it) or failed every attempt. Every minute and at worker start, re-adds or retries that job; the
+ * resume claims only a session still waiting at the same node and step, so a job that runs twice resumes once.
+ */
+@Injectable()
+export class FlowWaitRecoveryWorker extends PeriodicSweep {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly sessions: FlowSessionsRepository,
+    private readonly resume: FlowResumeQueue,
+  ) {
+    super(config, FLOW_WAIT_RECOVERY_QUEUE, SWEEP_EVERY_MS);
+  }
+
+  /** Re-adds (or retries) the jobs of overdue waits; returns how many. */
+  async sweep(): Promise<number> {
+    let recovered = 0;
+    let after: OverdueWait | undefined;
+    for (;;) {
+      const rows = await this.sessions.unsafeListOverdueWaits(OVERDUE_AFTER_MS, BATCH, after);
+      for (const row of rows) {
+        if (!row.currentNodeId || !row.waitingKind) continue;
+        const result = await this.resume.requeue({
+          tenantId: row.tenantId,
+          sessionId: row.id,
+          nodeId: row.currentNodeId,
+          steps: row.steps,
+          kind: row.waitingKind === 'reply' ? 'reply_timeout' : 'delay',
+        });
+        if (result === 'added' || result === 'retried') recovered++;
+      }
+      if (rows.length < BATCH) break;
+      after = rows.at(-1);
+    }
+    if (recovered)
+      this.logger.warn(`woke ${recovered} flow session(s) whose timer job was lost or had failed`);
+    return recovered;
+  }
+}
