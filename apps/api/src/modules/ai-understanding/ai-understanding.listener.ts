@@ -7,17 +7,22 @@ import {
 import { UnderstandingFlag } from '../ai-settings/understanding-flag.js';
 import { understandableText } from './understandable-text.js';
 
+/** How long the first message of a batch waits for others before its job is queued. */
+export const UNDERSTANDING_GATHER_MS = 20;
+
 /**
  * Turns the contact's new messages into `ai-understanding` jobs. Runs in the API and in the worker (which
  * ingests too: email, linked WhatsApp devices), so every inbound message is seen by the process that stored it.
- * The messages of one turn of the event loop (a group-committed batch publishes its events together) go as one
- * job per tenant, at most AI_UNDERSTANDING_BATCH_MAX messages each.
+ * The messages seen in the UNDERSTANDING_GATHER_MS after a first one (a group-committed batch publishes its events
+ * together; at a low pace, the next few messages) go as one job per tenant, at most AI_UNDERSTANDING_BATCH_MAX
+ * messages each: classification takes the AI service far longer than this wait, and one job per message cost
+ * Redis a script call and the API a wake-up write each.
  */
 @Injectable()
 export class AiUnderstandingListener implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('AiUnderstanding');
   private off?: () => void;
-  /** Messages seen this turn, by tenant, in arrival order; queued on the next turn. */
+  /** Messages seen since the last flush, by tenant, in arrival order. */
   private pending = new Map<string, string[]>();
 
   constructor(
@@ -31,7 +36,7 @@ export class AiUnderstandingListener implements OnModuleInit, OnModuleDestroy {
       // Only the contact's words: our replies, notes and wordless messages (stickers, locations) are not read.
       if (message.direction !== 'in' || message.isPrivate || message.understanding) return;
       if (!understandableText(message.content)) return;
-      if (!this.pending.size) setImmediate(() => void this.flush());
+      if (!this.pending.size) setTimeout(() => void this.flush(), UNDERSTANDING_GATHER_MS).unref();
       const ids = this.pending.get(tenantId);
       if (ids) ids.push(message.id);
       else this.pending.set(tenantId, [message.id]);
