@@ -118,9 +118,9 @@ export const flowSessions = pgTable(
     index('flow_sessions_tenant_flow_started_idx').on(t.tenantId, t.flowId, t.startedAt, t.id),
     index('flow_sessions_tenant_contact_status_idx').on(t.tenantId, t.contactId, t.status),
     index('flow_sessions_tenant_conversation_idx').on(t.tenantId, t.conversationId, t.startedAt),
-    // The recovery sweep's overdue timers, across tenants (FlowWaitRecoveryWorker).
-    index('flow_sessions_waiting_until_idx')
-      .on(t.waitingUntil, t.id)
+    // The recovery sweep's overdue timers, across tenants (FlowWaitRecoveryWorker): timed waits only, few rows.
+    index('flow_sessions_tenant_waiting_until_idx')
+      .on(t.tenantId, t.waitingUntil)
       .where(sql`${t.status} = 'waiting' and ${t.waitingUntil} is not null`),
     // One live session per contact and flow: a trigger that fires again while one runs or waits starts nothing.
     uniqueIndex('flow_sessions_tenant_flow_contact_live_key')
