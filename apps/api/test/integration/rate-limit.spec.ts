@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { http, startTestApp, type HttpResult, type TestContext } from '../support/test-app.js';
+import { leaseSize } from '../../src/common/rate-limit/rate-limiter.service.js';
 import { makeApiKey, makeTenantWithUser } from '../support/factories.js';
 import { inbound, makeApiInbox, textFrom } from '../support/inbox.js';
 
@@ -214,5 +215,86 @@ describe('rate limiting', () => {
       }
       expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
     });
+  });
+});
+
+/** Budgets of LEASE_MIN_LIMIT and up (webhook routes) are taken from Redis a lease at a time. */
+describe('rate limiting of large budgets, in leases', () => {
+  const BUDGET = 2_000;
+  const LEASE = leaseSize(BUDGET);
+  let ctx: TestContext;
+  let second: TestContext;
+  let inbox: Awaited<ReturnType<typeof makeApiInbox>>;
+
+  const prefix = () => ctx.config.REDIS_KEY_PREFIX;
+  /** The Redis counter of this address on the api inbound route. */
+  const counterKey = async () => {
+    const keys = await ctx.redis.keys(`${prefix()}rl:wh:*`);
+    expect(keys).toHaveLength(1);
+    return keys[0]!.slice(prefix().length);
+  };
+  const counted = async () => Number(await ctx.redis.get(await counterKey()));
+  const send = (app: TestContext['app'], secret = inbox.secret) =>
+    inbound(app, inbox.id, secret, textFrom(`lease-${randomBytes(4).toString('hex')}`, 'hi'));
+  const remainingOf = (res: HttpResult) => Number(res.headers['x-ratelimit-remaining']);
+  async function clear() {
+    const keys = await ctx.redis.keys(`${prefix()}rl:*`);
+    if (keys.length) await ctx.redis.del(...keys.map((k) => k.slice(prefix().length)));
+  }
+
+  beforeAll(async () => {
+    const env = { RATE_LIMIT_MAX: String(LIMIT), WEBHOOK_RATE_LIMIT_MAX: String(BUDGET) };
+    ctx = await startTestApp({ env });
+    second = await startTestApp({
+      db: ctx.db,
+      env: { ...env, REDIS_KEY_PREFIX: ctx.config.REDIS_KEY_PREFIX },
+    });
+    const admin = await makeTenantWithUser(ctx.app, ctx.database, 'ADMIN');
+    inbox = await makeApiInbox(ctx.app, admin.token);
+    await clear();
+  });
+  afterAll(async () => {
+    await second?.close();
+    await ctx?.close();
+  });
+
+  it('takes a lease of counts per round trip and hands them out in order, each with its remaining', async () => {
+    expect(LEASE).toBe(10);
+    const remaining: number[] = [];
+    for (let i = 0; i <= LEASE; i++) remaining.push(remainingOf(await send(ctx.app)));
+    expect(remaining).toEqual(Array.from({ length: LEASE + 1 }, (_, i) => BUDGET - 1 - i));
+    // One round trip for those eleven: the request's count and the ten of its lease.
+    expect(await counted()).toBe(1 + LEASE);
+    expect(remainingOf(await send(ctx.app))).toBe(BUDGET - LEASE - 2);
+    expect(await counted()).toBe(2 * (1 + LEASE));
+  });
+
+  it('never passes more than the budget: the lease that reaches it is cut there', async () => {
+    for (let i = 0; i < LEASE; i++) expect((await send(ctx.app)).status).toBe(200);
+    await ctx.redis.set(await counterKey(), String(BUDGET - 3), 'KEEPTTL');
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await send(ctx.app)).status);
+    expect(statuses).toEqual([200, 200, 200, 429, 429, 429]);
+  });
+
+  it('all instances together pass at most the budget', async () => {
+    await clear();
+    await send(ctx.app);
+    await send(second.app);
+    // Both hold a lease now; the window has 15 counts left.
+    await ctx.redis.set(await counterKey(), String(BUDGET - 15), 'KEEPTTL');
+    let passed = 0;
+    for (let i = 0; i < 30; i++) {
+      for (const app of [ctx.app, second.app]) if ((await send(app)).status === 200) passed++;
+    }
+    // The two leases held from before were counted before the counter was moved: they pass too, and nothing else.
+    expect(passed).toBe(15 + 2 * LEASE);
+  });
+
+  it('a guard tripped in this process ends its leases: the next request is refused', async () => {
+    await clear();
+    expect((await send(ctx.app)).status).toBe(200);
+    for (let i = 0; i < LIMIT; i++) expect((await send(ctx.app, 'wrong-secret')).status).toBe(401);
+    expect((await send(ctx.app)).status).toBe(429);
   });
 });
