@@ -204,7 +204,7 @@ export function table(headers, rows) {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** CPU seconds used so far by processes named postgres / redis-server, summed (from /proc/<pid>/stat). */
+/** CPU seconds used so far by processes named postgres / redis-server and their ended children, summed (/proc/<pid>/stat). */
 export function procCpu() {
   const out = { postgres: 0, redis: 0 };
   for (const pid of fs.readdirSync('/proc')) {
@@ -215,7 +215,9 @@ export function procCpu() {
       const key = comm === 'postgres' ? 'postgres' : comm.startsWith('redis-server') ? 'redis' : null;
       if (!key) continue;
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out[key] += (Number(f[11]) + Number(f[12])) / 100; // utime + stime, clock ticks (USER_HZ 100)
+      // utime + stime, plus cutime + cstime: the postmaster collects the CPU of the backends it has reaped, so a
+      // pooled connection that closes during a phase does not take its CPU out of the sum. Clock ticks (USER_HZ 100).
+      out[key] += (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
     } catch {
       // the process ended meanwhile
     }
