@@ -28,6 +28,25 @@ export abstract class PeriodicSweep implements OnApplicationBootstrap, OnModuleD
   /** Does one pass; returns how many items it acted on. */
   abstract sweep(): Promise<number>;
 
+  /**
+   * Calls `each` on every row `page` lists, `batch` rows at a time, each page after the last row of the one before
+   * (keyset), and counts the rows for which `each` returned true.
+   */
+  protected async everyRow<T>(
+    page: (limit: number, after: T | undefined) => Promise<T[]>,
+    batch: number,
+    each: (row: T) => Promise<boolean>,
+  ): Promise<number> {
+    let acted = 0;
+    let after: T | undefined;
+    for (;;) {
+      const rows = await page(batch, after);
+      for (const row of rows) if (await each(row)) acted++;
+      if (rows.length < batch) return acted;
+      after = rows.at(-1);
+    }
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     const connection = createBullConnection(this.sweepConfig, 'worker');
     this.connection = connection;

@@ -28,20 +28,17 @@ export class OutboundRecoveryWorker extends PeriodicSweep {
 
   /** Re-adds the missing jobs; returns how many. */
   async sweep(): Promise<number> {
-    let requeued = 0;
-    let after: StuckRow | undefined;
-    for (;;) {
-      const rows = await this.repo.unsafeListStuckQueued(STUCK_AFTER_MS, BATCH, after);
-      for (const row of rows) {
+    const requeued = await this.everyRow(
+      (limit, after: StuckRow | undefined) => this.repo.unsafeListStuckQueued(STUCK_AFTER_MS, limit, after),
+      BATCH,
+      async (row) => {
         const result = await this.outbound.requeue({ tenantId: row.tenantId, messageId: row.id });
-        if (result === 'added') requeued++;
         // The job ran to its end but the message's status write never landed; sending again could send twice.
-        else if (result === 'completed' || result === 'failed')
+        if (result === 'completed' || result === 'failed')
           this.logger.warn(`message ${row.id} is still queued but its job ${result}; left as is`);
-      }
-      if (rows.length < BATCH) break;
-      after = rows.at(-1);
-    }
+        return result === 'added';
+      },
+    );
     if (requeued) this.logger.warn(`re-queued ${requeued} message(s) whose send job was lost`);
     return requeued;
   }

@@ -29,22 +29,20 @@ export class WebhookRecoveryWorker extends PeriodicSweep {
 
   /** Re-adds the missing jobs; returns how many. */
   async sweep(): Promise<number> {
-    let requeued = 0;
-    let after: StuckDeliveryRow | undefined;
-    for (;;) {
-      const rows = await this.repo.unsafeListUnsentPending(UNSENT_AFTER_MS, BATCH, after);
-      for (const row of rows) {
+    const requeued = await this.everyRow(
+      (limit, after: StuckDeliveryRow | undefined) =>
+        this.repo.unsafeListUnsentPending(UNSENT_AFTER_MS, limit, after),
+      BATCH,
+      async (row) => {
         const result = await this.webhooks.requeue({ tenantId: row.tenantId, deliveryId: row.id });
-        if (result === 'added') requeued++;
         // The job ended without recording an attempt; sending again could deliver twice.
-        else if (result === 'completed' || result === 'failed')
+        if (result === 'completed' || result === 'failed')
           this.logger.warn(
             `delivery ${row.id} is pending without attempts but its job ${result}; left as is`,
           );
-      }
-      if (rows.length < BATCH) break;
-      after = rows.at(-1);
-    }
+        return result === 'added';
+      },
+    );
     if (requeued) this.logger.warn(`re-queued ${requeued} webhook deliver(ies) whose job was lost`);
     return requeued;
   }

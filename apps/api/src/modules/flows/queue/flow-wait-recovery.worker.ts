@@ -29,12 +29,12 @@ export class FlowWaitRecoveryWorker extends PeriodicSweep {
 
   /** Re-adds (or retries) the jobs of overdue waits; returns how many. */
   async sweep(): Promise<number> {
-    let recovered = 0;
-    let after: OverdueWait | undefined;
-    for (;;) {
-      const rows = await this.sessions.unsafeListOverdueWaits(OVERDUE_AFTER_MS, BATCH, after);
-      for (const row of rows) {
-        if (!row.currentNodeId || !row.waitingKind) continue;
+    const recovered = await this.everyRow(
+      (limit, after: OverdueWait | undefined) =>
+        this.sessions.unsafeListOverdueWaits(OVERDUE_AFTER_MS, limit, after),
+      BATCH,
+      async (row) => {
+        if (!row.currentNodeId || !row.waitingKind) return false;
         const result = await this.resume.requeue({
           tenantId: row.tenantId,
           sessionId: row.id,
@@ -42,11 +42,9 @@ export class FlowWaitRecoveryWorker extends PeriodicSweep {
           steps: row.steps,
           kind: row.waitingKind === 'reply' ? 'reply_timeout' : 'delay',
         });
-        if (result === 'added' || result === 'retried') recovered++;
-      }
-      if (rows.length < BATCH) break;
-      after = rows.at(-1);
-    }
+        return result === 'added' || result === 'retried';
+      },
+    );
     if (recovered)
       this.logger.warn(`woke ${recovered} flow session(s) whose timer job was lost or had failed`);
     return recovered;
