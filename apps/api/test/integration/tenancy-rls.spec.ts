@@ -32,6 +32,9 @@ const GLOBAL_INDEX_ALLOW_LIST = [
   // A GIN full-text index cannot lead with tenant_id (a uuid) without the btree_gin extension; every search
   // filters by tenant and knowledge base next to the text match, and RLS holds the wall (docs/ai.md).
   'knowledge_chunks_tsv_idx',
+  // The flow-wait recovery sweep reads overdue timers of every tenant in time order (docs/flows.md); partial:
+  // waiting sessions with a timer only.
+  'flow_sessions_waiting_until_idx',
 ];
 
 const RLS_TABLES = ['users', 'api_keys', 'audit_logs'] as const;

@@ -1,1 +1,1 @@
-CREATE INDEX "flow_sessions_tenant_waiting_until_idx" ON "flow_sessions" USING btree ("tenant_id","waiting_until") WHERE "flow_sessions"."status" = 'waiting' and "flow_sessions"."waiting_until" is not null;
+CREATE INDEX "flow_sessions_waiting_until_idx" ON "flow_sessions" USING btree ("waiting_until","id") WHERE "flow_sessions"."status" = 'waiting' and "flow_sessions"."waiting_until" is not null;

@@ -118,9 +118,10 @@ export const flowSessions = pgTable(
     index('flow_sessions_tenant_flow_started_idx').on(t.tenantId, t.flowId, t.startedAt, t.id),
     index('flow_sessions_tenant_contact_status_idx').on(t.tenantId, t.contactId, t.status),
     index('flow_sessions_tenant_conversation_idx').on(t.tenantId, t.conversationId, t.startedAt),
-    // The recovery sweep's overdue timers, across tenants (FlowWaitRecoveryWorker): timed waits only, few rows.
-    index('flow_sessions_tenant_waiting_until_idx')
-      .on(t.tenantId, t.waitingUntil)
+    // The recovery sweep's overdue timers, across tenants (FlowWaitRecoveryWorker): timed waits only, in time
+    // order, so a sweep reads the overdue ones and stops (a long Delay can keep many sessions waiting).
+    index('flow_sessions_waiting_until_idx')
+      .on(t.waitingUntil, t.id)
       .where(sql`${t.status} = 'waiting' and ${t.waitingUntil} is not null`),
     // One live session per contact and flow: a trigger that fires again while one runs or waits starts nothing.
     uniqueIndex('flow_sessions_tenant_flow_contact_live_key')

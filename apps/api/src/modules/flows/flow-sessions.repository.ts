@@ -42,7 +42,7 @@ export class FlowSessionsRepository {
   /**
    * Across tenants (the recovery sweep has none): sessions waiting on a timer that should have
    * fired more than `olderThanMs` ago, oldest first, keyset after `after`. Served by the partial index
-   * flow_sessions_tenant_waiting_until_idx, which holds timed waits only (read whole: they are few).
+   * flow_sessions_waiting_until_idx (timed waits only, in time order).
    */
   unsafeListOverdueWaits(olderThanMs: number, limit: number, after?: OverdueWait): Promise<OverdueWait[]> {
     const where: SQL[] = [
