@@ -9,7 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bullPrefix } from '../../src/common/queue/bullmq-connection.js';
 import { OUTBOUND_QUEUE } from '../../src/common/queue/queue.constants.js';
 import { teams } from '../../src/db/schema/index.js';
-import { FLOW_RESUME_QUEUE, FlowRunQueue } from '../../src/modules/flows/queue/flow-queues.js';
+import {
+  FLOW_RESUME_QUEUE,
+  FlowRunQueue,
+  MAX_SWEEP_RETRIES,
+} from '../../src/modules/flows/queue/flow-queues.js';
 import { FlowWaitRecoveryWorker } from '../../src/modules/flows/queue/flow-wait-recovery.worker.js';
 import { startWorker, type RunningWorker } from '../../src/worker.js';
 import { eventually } from '../support/eventually.js';
@@ -376,24 +380,43 @@ describe('flows: execution in the worker', () => {
     expect(await outgoingTexts(ws.tenant.id)).toHaveLength(1);
   });
 
-  it('a wait whose timer job failed every attempt is retried when the worker starts', async () => {
-    const { ws, flow, session, jobId } = await waitingOnDelay('lost-2');
+  /** With the worker closed, the wait's job runs now and fails for good (its one attempt), as when Postgres was
+   * down through every retry; `sweepRetries` as the sweep would have left it. */
+  async function failForGood(jobId: string, sweepRetries?: number) {
     await worker.close();
-    // The job runs now and fails for good (its one attempt), as when Postgres was down through every retry.
     const job = (await resume.getJob(jobId))!;
     await job.remove();
-    await resume.add(job.name, job.data, { jobId, attempts: 1 });
+    await resume.add(job.name, { ...job.data, sweepRetries }, { jobId, attempts: 1 });
     const failing = new Worker(FLOW_RESUME_QUEUE, () => Promise.reject(new Error('database unavailable')), {
       connection: queueConnection,
       prefix: bullPrefix(ctx.config),
     });
     await eventually(async () => expect(await resume.getJobState(jobId)).toBe('failed'));
     await failing.close();
+  }
+
+  it('a wait whose timer job failed every attempt is retried when the worker starts', async () => {
+    const { ws, flow, session, jobId } = await waitingOnDelay('lost-2');
+    await failForGood(jobId);
     await overdue(session.id);
 
     worker = await startWorker(ctx.config);
     await eventually(async () => expect((await sessionsOf(flow.id))[0]?.status).toBe('completed'), 10_000);
     expect((await outgoingTexts(ws.tenant.id)).map((m) => m.text)).toEqual(['After the delay']);
+  });
+
+  it('a timer job that keeps failing ends its session as failed, with the reason, instead of being retried for ever', async () => {
+    const { ws, flow, session, jobId } = await waitingOnDelay('lost-3');
+    await failForGood(jobId, MAX_SWEEP_RETRIES);
+    await overdue(session.id);
+
+    worker = await startWorker(ctx.config);
+    await eventually(async () => expect((await sessionsOf(flow.id))[0]?.status).toBe('failed'), 10_000);
+    expect((await sessionsOf(flow.id))[0]!.error).toBe(
+      `the wait at node pause could not be resumed (${MAX_SWEEP_RETRIES + 1} tries of its job): database unavailable`,
+    );
+    expect(await resume.getJobState(jobId)).toBe('failed');
+    expect(await outgoingTexts(ws.tenant.id)).toEqual([]);
   });
 
   it('a failing node ends the session failed with its error; a type without a handler is "not available"', async () => {

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { TContact, TFlowGraph } from '@orbitdesk/shared';
+import type { FlowWaitingKind, TContact, TFlowGraph } from '@orbitdesk/shared';
 import { performance } from 'node:perf_hooks';
 import { requestContext } from '../../../common/tenancy/request-context.js';
 import { Database } from '../../../db/database.js';
@@ -152,6 +152,25 @@ export class FlowExecutorService {
         result = { kind: 'fail', error: `${node.type} node ${node.id}: ${(err as Error).message}` };
       }
       return this.walk(state, node, { result, ms: performance.now() - started, cause });
+    });
+  }
+
+  /**
+   * Ends a session that waits at `at` as failed, with `error`: its timer could not resume it (the recovery sweep
+   * gave up). Nothing happens unless it still waits there; returns the session, or undefined if it moved on.
+   */
+  async abandonWait(
+    tenantId: string,
+    sessionId: string,
+    kind: FlowWaitingKind,
+    at: { nodeId: string; steps: number },
+    error: string,
+  ): Promise<FlowSessionRow | undefined> {
+    return this.inTenant(tenantId, async () => {
+      const claimed = await this.db.tenantTransaction(tenantId, (tx) =>
+        this.sessions.claimWaiting(tx, sessionId, at.nodeId, kind, at.steps),
+      );
+      return claimed ? this.finishWithoutStep(claimed, error) : undefined;
     });
   }
 

@@ -38,7 +38,12 @@ export interface FlowResumeJobData {
   nodeId: string;
   steps: number;
   kind: 'delay' | 'reply_timeout';
+  /** How many times the recovery sweep has retried this job after it failed every attempt. */
+  sweepRetries?: number;
 }
+
+/** The recovery sweep retries a failed resume job this many times, then ends its session as failed. */
+export const MAX_SWEEP_RETRIES = 3;
 
 const JOB_OPTIONS = {
   attempts: 5,
@@ -89,14 +94,20 @@ export class FlowResumeQueue extends QueueProducer<FlowResumeJobData> {
 
   /**
    * For the recovery sweep: the wait's job again, due now, unless it is still there to run. A job that failed
-   * every attempt is retried: resuming is safe to repeat (only a session still waiting at that node and step is
-   * claimed). Says what it found: 'added', 'retried', or the state of the job that is there.
+   * every attempt is retried, up to MAX_SWEEP_RETRIES times (resuming is safe to repeat: only a session still
+   * waiting at that node and step is claimed); after that it says 'exhausted' with the job's last failure. Else
+   * says what it found: 'added', 'retried', or the state of the job that is there.
    */
-  async requeue(data: FlowResumeJobData): Promise<RequeueResult | 'retried'> {
+  async requeue(data: FlowResumeJobData): Promise<RequeueResult | 'retried' | { exhausted: string }> {
     const jobId = resumeJobId(data);
     const result = await this.addIfAbsent(data.kind, data, jobId);
     if (result !== 'failed') return result;
-    await (await this.queue.getJob(jobId))?.retry('failed');
+    const job = await this.queue.getJob(jobId);
+    if (!job) return 'unknown';
+    const retries = job.data.sweepRetries ?? 0;
+    if (retries >= MAX_SWEEP_RETRIES) return { exhausted: job.failedReason || 'unknown error' };
+    await job.updateData({ ...job.data, sweepRetries: retries + 1 });
+    await job.retry('failed');
     return 'retried';
   }
 }

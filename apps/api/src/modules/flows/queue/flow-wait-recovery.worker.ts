@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PeriodicSweep } from '../../../common/queue/periodic-sweep.js';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import { FlowSessionsRepository, type OverdueWait } from '../flow-sessions.repository.js';
-import { FlowResumeQueue } from './flow-queues.js';
+import { FlowExecutorService } from '../engine/flow-executor.service.js';
+import { FlowResumeQueue, MAX_SWEEP_RETRIES } from './flow-queues.js';
 
 /** The queue that carries only the recovery sweep's scheduled runs. */
 export const FLOW_WAIT_RECOVERY_QUEUE = 'flow-wait-recovery';
@@ -16,6 +17,7 @@ const BATCH = 500;
  * still wait: their `flow-resume` job was lost (Redis lost it, or the worker died between saving the wait and
  * scheduling it) or failed every attempt. Every minute and at worker start, re-adds or retries that job; the
  * resume claims only a session still waiting at the same node and step, so a job that runs twice resumes once.
+ * A job that has failed every attempt MAX_SWEEP_RETRIES times over ends its session as failed, with the reason.
  */
 @Injectable()
 export class FlowWaitRecoveryWorker extends PeriodicSweep {
@@ -23,6 +25,7 @@ export class FlowWaitRecoveryWorker extends PeriodicSweep {
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly sessions: FlowSessionsRepository,
     private readonly resume: FlowResumeQueue,
+    private readonly executor: FlowExecutorService,
   ) {
     super(config, FLOW_WAIT_RECOVERY_QUEUE, SWEEP_EVERY_MS);
   }
@@ -35,18 +38,31 @@ export class FlowWaitRecoveryWorker extends PeriodicSweep {
       BATCH,
       async (row) => {
         if (!row.currentNodeId || !row.waitingKind) return false;
+        const at = { nodeId: row.currentNodeId, steps: row.steps };
         const result = await this.resume.requeue({
           tenantId: row.tenantId,
           sessionId: row.id,
-          nodeId: row.currentNodeId,
-          steps: row.steps,
+          ...at,
           kind: row.waitingKind === 'reply' ? 'reply_timeout' : 'delay',
         });
+        if (typeof result === 'object') {
+          // Failing every time is not something another retry fixes: end the session visibly instead.
+          const ended = await this.executor.abandonWait(
+            row.tenantId,
+            row.id,
+            row.waitingKind,
+            at,
+            `the wait at node ${at.nodeId} could not be resumed (${MAX_SWEEP_RETRIES + 1} tries of its job): ${result.exhausted}`,
+          );
+          return ended !== undefined;
+        }
         return result === 'added' || result === 'retried';
       },
     );
     if (recovered)
-      this.logger.warn(`woke ${recovered} flow session(s) whose timer job was lost or had failed`);
+      this.logger.warn(
+        `woke (or, past its retries, ended) ${recovered} flow session(s) whose timer job was lost or had failed`,
+      );
     return recovered;
   }
 }
