@@ -5,6 +5,10 @@ import type { AppConfig } from '../../config/app-config.js';
 import { bullPrefix, createBullConnection } from './bullmq-connection.js';
 
 export const SWEEP_JOB = 'sweep';
+/** How often a sweep runs unless its subclass says otherwise. */
+export const DEFAULT_SWEEP_EVERY_MS = 60_000;
+/** Rows a sweep reads per page (`everyRow`) unless told otherwise. */
+export const DEFAULT_SWEEP_PAGE = 500;
 
 /**
  * A worker-side sweep run once at start and then every `everyMs` as a BullMQ job scheduler on a queue of its own,
@@ -20,7 +24,7 @@ export abstract class PeriodicSweep implements OnApplicationBootstrap, OnModuleD
   protected constructor(
     private readonly sweepConfig: AppConfig,
     private readonly queueName: string,
-    private readonly everyMs: number,
+    private readonly everyMs: number = DEFAULT_SWEEP_EVERY_MS,
   ) {
     this.logger = new Logger(this.constructor.name);
   }
@@ -34,8 +38,8 @@ export abstract class PeriodicSweep implements OnApplicationBootstrap, OnModuleD
    */
   protected async everyRow<T>(
     page: (limit: number, after: T | undefined) => Promise<T[]>,
-    batch: number,
     each: (row: T) => Promise<boolean>,
+    batch = DEFAULT_SWEEP_PAGE,
   ): Promise<number> {
     let acted = 0;
     let after: T | undefined;

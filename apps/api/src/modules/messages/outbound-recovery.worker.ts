@@ -8,8 +8,6 @@ import { MessagesRepository, type StuckRow } from './messages.repository.js';
 export const OUTBOUND_RECOVERY_QUEUE = 'outbound-recovery';
 /** A message stored `queued` is enqueued right after its commit; this long after, its job was lost. */
 export const STUCK_AFTER_MS = 60_000;
-const SWEEP_EVERY_MS = 60_000;
-const BATCH = 500;
 
 /**
  * Recovers sends lost between the API's commit and its enqueue (a crash, a Redis outage): every minute and at
@@ -23,14 +21,13 @@ export class OutboundRecoveryWorker extends PeriodicSweep {
     private readonly repo: MessagesRepository,
     private readonly outbound: OutboundQueue,
   ) {
-    super(config, OUTBOUND_RECOVERY_QUEUE, SWEEP_EVERY_MS);
+    super(config, OUTBOUND_RECOVERY_QUEUE);
   }
 
   /** Re-adds the missing jobs; returns how many. */
   async sweep(): Promise<number> {
     const requeued = await this.everyRow(
       (limit, after: StuckRow | undefined) => this.repo.unsafeListStuckQueued(STUCK_AFTER_MS, limit, after),
-      BATCH,
       async (row) => {
         const result = await this.outbound.requeue({ tenantId: row.tenantId, messageId: row.id });
         // The job ran to its end but the message's status write never landed; sending again could send twice.

@@ -8,8 +8,6 @@ import { WebhooksRepository, type StuckDeliveryRow } from './webhooks.repository
 export const WEBHOOKS_RECOVERY_QUEUE = 'webhooks-recovery';
 /** A delivery is enqueued right after its commit; still unattempted this long after, its job was lost. */
 export const UNSENT_AFTER_MS = 60_000;
-const SWEEP_EVERY_MS = 60_000;
-const BATCH = 500;
 
 /**
  * Recovers deliveries lost between the commit that created them and their enqueue: every minute and at worker
@@ -24,7 +22,7 @@ export class WebhookRecoveryWorker extends PeriodicSweep {
     private readonly repo: WebhooksRepository,
     private readonly webhooks: WebhooksQueue,
   ) {
-    super(config, WEBHOOKS_RECOVERY_QUEUE, SWEEP_EVERY_MS);
+    super(config, WEBHOOKS_RECOVERY_QUEUE);
   }
 
   /** Re-adds the missing jobs; returns how many. */
@@ -32,7 +30,6 @@ export class WebhookRecoveryWorker extends PeriodicSweep {
     const requeued = await this.everyRow(
       (limit, after: StuckDeliveryRow | undefined) =>
         this.repo.unsafeListUnsentPending(UNSENT_AFTER_MS, limit, after),
-      BATCH,
       async (row) => {
         const result = await this.webhooks.requeue({ tenantId: row.tenantId, deliveryId: row.id });
         // The job ended without recording an attempt; sending again could deliver twice.

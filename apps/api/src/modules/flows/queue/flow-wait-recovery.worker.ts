@@ -9,8 +9,6 @@ import { FlowResumeQueue, MAX_SWEEP_RETRIES } from './flow-queues.js';
 export const FLOW_WAIT_RECOVERY_QUEUE = 'flow-wait-recovery';
 /** A timer's job runs when it is due; this long after, a session still waiting on it has lost its job. */
 export const OVERDUE_AFTER_MS = 60_000;
-const SWEEP_EVERY_MS = 60_000;
-const BATCH = 500;
 
 /**
  * Wakes sessions whose timer (a Delay's end, a Wait for Reply's timeout) passed more than a minute ago but which
@@ -27,7 +25,7 @@ export class FlowWaitRecoveryWorker extends PeriodicSweep {
     private readonly resume: FlowResumeQueue,
     private readonly executor: FlowExecutorService,
   ) {
-    super(config, FLOW_WAIT_RECOVERY_QUEUE, SWEEP_EVERY_MS);
+    super(config, FLOW_WAIT_RECOVERY_QUEUE);
   }
 
   /** Re-adds (or retries) the jobs of overdue waits; returns how many. */
@@ -35,7 +33,6 @@ export class FlowWaitRecoveryWorker extends PeriodicSweep {
     const recovered = await this.everyRow(
       (limit, after: OverdueWait | undefined) =>
         this.sessions.unsafeListOverdueWaits(OVERDUE_AFTER_MS, limit, after),
-      BATCH,
       async (row) => {
         if (!row.currentNodeId || !row.waitingKind) return false;
         const at = { nodeId: row.currentNodeId, steps: row.steps };
