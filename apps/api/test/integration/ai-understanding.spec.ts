@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainEvents, type DomainEventMap } from '../../src/common/events/domain-events.js';
 import { AI_UNDERSTANDING_QUEUE } from '../../src/common/queue/ai-understanding.queue.js';
 import { bullPrefix } from '../../src/common/queue/bullmq-connection.js';
+import { UNDERSTANDING_GATHER_MS } from '../../src/modules/ai-understanding/ai-understanding.listener.js';
 import { MessageUnderstandingService } from '../../src/modules/ai-understanding/message-understanding.service.js';
 import { startWorker, type RunningWorker } from '../../src/worker.js';
 import { startAiService, type RunningAiService } from '../support/ai-service.js';
@@ -225,6 +226,9 @@ describe('message understanding', () => {
     ];
     const sent = [];
     for (const [i, w] of words.entries()) sent.push(await ws.text(`batch-${i}`, w));
+    // The listener reads the switch when its gathering window ends: let the last message's window end while it is
+    // still off (switched on within it, that message would be queued and classified on its own).
+    await new Promise((r) => setTimeout(r, UNDERSTANDING_GATHER_MS * 5));
     await http(ctx.app, 'PUT', '/api/v1/ai/settings', {
       token: ws.token,
       body: { provider: 'local', understandingEnabled: true },
