@@ -10,8 +10,9 @@ import { AccessRevocationService } from '../../src/modules/auth/access-revocatio
 import { RealtimeRedis } from '../../src/modules/realtime/realtime-redis.js';
 import { RealtimeGateway } from '../../src/modules/realtime/realtime.gateway.js';
 import { RealtimeService } from '../../src/modules/realtime/realtime.service.js';
+import { rooms } from '../../src/modules/realtime/realtime.events.js';
 import { login, makeTenantWithUser, makeUser, makeConversation } from '../support/factories.js';
-import { startTestApp, testConfig, type TestContext } from '../support/test-app.js';
+import { http, startTestApp, testConfig, type TestContext } from '../support/test-app.js';
 
 const QUIET_MS = 300;
 const open: ClientSocket[] = [];
@@ -491,6 +492,50 @@ describe('realtime (Socket.IO /chat)', () => {
       const notified = next(a2, 'notification');
       ctx.app.get(RealtimeService).notifyUser(A.tenant.id, agentA2.id, { type: 'mention' });
       expect(await notified).toEqual({ type: 'mention' });
+    });
+
+    it("a demoted admin's sockets leave the admins room on every process at once, and rejoin when promoted; deactivation closes them", async () => {
+      const actor = await makeUser(ctx.database, A.tenant.id, { role: 'ADMIN' });
+      const actorToken = (await login(ctx.app, actor.email)).token;
+      const target = await makeUser(ctx.database, A.tenant.id, { role: 'ADMIN' });
+      // Connected to instance 2; the change is saved through instance 1.
+      const socket = await connect(base2, (await login(ctx.app, target.email)).token);
+      const gateway = ctx.app.get(RealtimeGateway);
+      const adminsRoom = rooms.admins(A.tenant.id);
+      const inAdminsRoom = async () =>
+        (await gateway.namespace!.in(adminsRoom).fetchSockets()).some((s) => s.id === socket.id);
+      const until = async (want: boolean) => {
+        for (let i = 0; i < 50 && (await inAdminsRoom()) !== want; i++)
+          await new Promise((r) => setTimeout(r, 50));
+        expect(await inAdminsRoom()).toBe(want);
+      };
+      const setUser = async (body: Record<string, unknown>) => {
+        const res = await http(ctx.app, 'PATCH', `/api/v1/users/${target.id}`, { token: actorToken, body });
+        expect(res.status).toBe(200);
+      };
+
+      expect(await inAdminsRoom()).toBe(true);
+      const first = next(socket, 'notification');
+      gateway.emit([adminsRoom], 'notification', { type: 'admins-only', n: 1 });
+      expect(await first).toEqual({ type: 'admins-only', n: 1 });
+
+      await setUser({ role: 'AGENT' });
+      await until(false);
+      const quiet = received(socket);
+      gateway.emit([adminsRoom], 'notification', { type: 'admins-only', n: 2 });
+      expect(await quiet).toEqual([]);
+      expect(socket.connected).toBe(true);
+
+      await setUser({ role: 'ADMIN' });
+      await until(true);
+      const again = next(socket, 'notification');
+      gateway.emit([adminsRoom], 'notification', { type: 'admins-only', n: 3 });
+      expect(await again).toEqual({ type: 'admins-only', n: 3 });
+
+      // Closed now, not at the next revocation sweep (every 30 s).
+      const dropped = next(socket, 'disconnect');
+      await setUser({ isActive: false });
+      expect(await dropped).toBe('io server disconnect');
     });
 
     it('a process that shuts down takes its users offline', async () => {

@@ -1,6 +1,6 @@
 import { Global, Injectable, Logger, Module } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
-import type { TContact, TConversation, TMessage } from '@orbitdesk/shared';
+import type { TContact, TConversation, TenantRole, TMessage } from '@orbitdesk/shared';
 
 /**
  * What happened, published in-process right after the transaction that made it true has committed.
@@ -18,6 +18,8 @@ export interface DomainEventMap {
   'contact.created': { tenantId: string; contact: TContact };
   /** `addedTags`: tags this change added (flows' tag_added trigger); absent when the publisher does not know. */
   'contact.updated': { tenantId: string; contact: TContact; addedTags?: string[] };
+  /** A user's role or active flag was saved: open sessions follow it (realtime rooms, disconnects). */
+  'user.updated': { tenantId: string; userId: string; role: TenantRole; isActive: boolean };
 }
 export type DomainEventName = keyof DomainEventMap;
 type Listener<K extends DomainEventName> = (payload: DomainEventMap[K]) => void | Promise<void>;

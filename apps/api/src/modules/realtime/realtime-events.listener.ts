@@ -56,6 +56,9 @@ export class RealtimeEventsListener implements OnModuleInit, OnModuleDestroy {
           { conversation, created: false, changes },
         );
       }),
+      this.events.on('user.updated', ({ tenantId, userId, role, isActive }) => {
+        this.emitter.applyAccess(tenantId, userId, { role, isActive });
+      }),
     );
   }
 

@@ -17,7 +17,7 @@ import { PresenceService } from './presence.service.js';
 import { HandshakeError, RealtimeAuthService } from './realtime-auth.service.js';
 import { RealtimeRedis } from './realtime-redis.js';
 import { RealtimeRepository } from './realtime.repository.js';
-import { RoomEmitter } from './room-emitter.js';
+import { applyAccessTo, RoomEmitter, type UserAccess } from './room-emitter.js';
 import {
   CHAT_NAMESPACE,
   rooms,
@@ -76,6 +76,12 @@ export class RealtimeGateway extends RoomEmitter implements OnApplicationBootstr
     payload: Parameters<ServerToClientEvents[E]>[0],
   ): void {
     this.namespace?.to(targets).emit(event, ...([payload] as Parameters<ServerToClientEvents[E]>));
+  }
+
+  applyAccess(tenantId: string, userId: string, access: UserAccess): void {
+    const chat = this.namespace;
+    // Through the adapter: the sockets of every API process sharing Redis.
+    if (chat) applyAccessTo(chat, tenantId, userId, access);
   }
 
   /** The /chat namespace, or undefined before bootstrap and after shutdown (emits are then dropped). */

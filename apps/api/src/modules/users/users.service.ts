@@ -9,6 +9,7 @@ import type {
 } from '@orbitdesk/shared';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { randomToken, sha256Hex } from '../../common/crypto/hash.js';
+import { DomainEvents } from '../../common/events/domain-events.js';
 import { conflict, forbidden, notFound } from '../../common/http/errors.js';
 import { decodeCursor, toPage } from '../../common/http/pagination.js';
 import { requestContext } from '../../common/tenancy/request-context.js';
@@ -43,6 +44,7 @@ export class UsersService {
     private readonly passwords: PasswordService,
     private readonly revocation: AccessRevocationService,
     private readonly audit: AuditService,
+    private readonly events: DomainEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -106,6 +108,13 @@ export class UsersService {
       return updated!;
     });
     await this.applyAccessChange(row, input.isActive);
+    // Open sockets follow at once (realtime): a demoted admin leaves the admins room, a deactivated user's close.
+    this.events.publish('user.updated', {
+      tenantId: row.tenantId,
+      userId: row.id,
+      role: row.role,
+      isActive: row.isActive,
+    });
     return toUserDto(row);
   }
 
