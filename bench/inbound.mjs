@@ -37,6 +37,8 @@ const PROFILE_N = Number(process.env.BENCH_PROFILE_N ?? 1000);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const SOCKET_GRACE_MS = 10_000; // after the last HTTP answer, how long to wait for missing socket events
 const PHASE_TIMEOUT_MS = 120_000;
+const PHASE_CPU_PROF = process.env.BENCH_CPU_PROF === 'phases';
+const CPU_PROF_DIR = path.join(ROOT, 'bench/results/cpuprof');
 
 assertDistFresh();
 const started = Date.now();
@@ -100,10 +102,13 @@ try {
   console.log('starting the API and the reference server (separate processes)…');
   // BENCH_CPU_PROF=1: V8 CPU profile of the API process, written to bench/results/cpuprof/ when it exits
   // (summarise with `node bench/lib/cpuprof-summary.mjs <file>`).
-  const profArgs = process.env.BENCH_CPU_PROF
-    ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench/results/cpuprof')}`]
-    : [];
-  const api = await startChild('./api-server.mjs', [url], {}, profArgs);
+  // BENCH_CPU_PROF=phases: one profile per measured OrbitDesk phase instead (api-c<conc>-round<n>.cpuprofile).
+  const profArgs =
+    process.env.BENCH_CPU_PROF && !PHASE_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : [];
+  if (PHASE_CPU_PROF) fs.mkdirSync(CPU_PROF_DIR, { recursive: true });
+  // BENCH_API_NODE_ARGS: extra Node/V8 flags for the API process (e.g. "--max-semi-space-size=32").
+  const apiNodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const api = await startChild('./api-server.mjs', [url], {}, [...profArgs, ...apiNodeArgs]);
   cleanups.push(() => api.stop());
   const redisPrefix = await api.rpc('redisPrefix');
   cleanups.push(async () => {
@@ -166,7 +171,7 @@ try {
    * Fires `n` POSTs with `concurrency` in flight. For the API, a message is done when both its HTTP answer and
    * its new_message event arrived; latency = POST start → socket receipt. For the reference, HTTP answer only.
    */
-  async function phase(target, { n, concurrency, label, viaSocket, profile = false }) {
+  async function phase(target, { n, concurrency, label, viaSocket, profile = false, cpuProfileFile }) {
     const runId = `${label}-${++seq}-${randomBytes(2).toString('hex')}`;
     const client = makeClient(target.port, concurrency);
     const headers = viaSocket ? { 'x-inbox-secret': secret } : {};
@@ -192,7 +197,7 @@ try {
         if (--pendingSocket === 0) allArrived();
       };
     }
-    await target.rpc('phaseStart', { profile });
+    await target.rpc('phaseStart', { profile, cpuProfileFile });
     const cpu0 = cpuSample();
     const proc0 = procCpu();
     const self0 = process.cpuUsage();
@@ -293,12 +298,22 @@ try {
     await maintain();
     for (const c of CONCURRENCY) {
       const r = await phase(refTarget, { n: N, concurrency: c, label: `ref-c${c}`, viaSocket: false });
-      const a = await phase(apiTarget, { n: N, concurrency: c, label: `api-c${c}`, viaSocket: true });
+      const a = await phase(apiTarget, {
+        n: N,
+        concurrency: c,
+        label: `api-c${c}`,
+        viaSocket: true,
+        cpuProfileFile: PHASE_CPU_PROF
+          ? path.join(CPU_PROF_DIR, `api-c${c}-round${round}.cpuprofile`)
+          : undefined,
+      });
       const d = await phase(ref11Target, { n: N, concurrency: c, label: `ref11-c${c}`, viaSocket: false });
       byC.get(c).push({ round, c, ref: r, api: a, ref11: d, ratio: a.throughput / r.throughput });
       console.log(
         `  round ${round}, c=${c}: reference ${fmt(r.throughput, 0)} req/s, OrbitDesk ${fmt(a.throughput, 0)} msg/s ` +
-          `(ratio ${fmt(a.throughput / r.throughput, 3)}), OrbitDesk p99 ${fmt(a.latency.p99)} ms`,
+          `(ratio ${fmt(a.throughput / r.throughput, 3)}), OrbitDesk p99 ${fmt(a.latency.p99)} ms, ` +
+          `its event-loop delay p99 ${fmt(a.server.loopDelayMs.p99, 1)} / max ${fmt(a.server.loopDelayMs.max, 1)} ms, ` +
+          `GC ${a.server.gc.minor} minor (${fmt(a.server.gc.minorMs, 0)} ms) + ${a.server.gc.major} major (${fmt(a.server.gc.majorMs, 0)} ms)`,
       );
     }
   }
@@ -354,6 +369,9 @@ try {
         x === a ? `${fmt(a.http.p50, 2)} / ${fmt(a.http.p99, 2)}` : '',
         `${fmt(x.machineCpu * 100, 0)}%`,
         `${fmt(x.server.elu * 100, 0)}% / ${fmt((x.server.cpuMs / x.server.wallMs) * 100, 0)}%`,
+        x.server.loopDelayMs
+          ? `${fmt(x.server.loopDelayMs.p99, 1)} / ${fmt(x.server.loopDelayMs.max, 1)}`
+          : '',
       ]);
     }
   }
@@ -372,6 +390,7 @@ try {
         'HTTP p50/p99 ms',
         'machine CPU',
         'server ELU / CPU',
+        'server loop delay p99/max ms',
       ],
       rows,
     ),

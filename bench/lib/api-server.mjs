@@ -1,8 +1,10 @@
 // Child process: the real OrbitDesk API (createApp from apps/api/dist) on 127.0.0.1:<random port>.
 // argv[2] = DATABASE_URL. Talks to the parent over IPC: phase marks (event-loop utilisation, CPU time) and an
 // optional per-statement profile of every pg query the app runs.
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import inspector from 'node:inspector/promises';
 import { apiDep, apiDist, BENCH_ENV, processSyscalls } from './common.mjs';
 
 const databaseUrl = process.argv[2];
@@ -54,6 +56,23 @@ const app = await createApp(config);
 await app.listen(0, '127.0.0.1');
 const port = app.getHttpServer().address().port;
 
+// A V8 CPU profile of one phase (BENCH_CPU_PROF=phases): started at phaseStart, written at phaseEnd.
+let inspectorSession = null;
+let cpuProfileFile = null;
+
+// Event-loop delay during a phase: how long a ready callback waited (a long task or GC pause shows in its max).
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
+// Garbage collection during a phase: pauses by kind (minor = scavenges of the young generation, major = mark-sweep).
+const gc = { minor: 0, minorMs: 0, major: 0, majorMs: 0 };
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    const minor = e.detail?.kind === 1; // NODE_PERFORMANCE_GC_MINOR
+    gc[minor ? 'minor' : 'major']++;
+    gc[minor ? 'minorMs' : 'majorMs'] += e.duration;
+  }
+}).observe({ entryTypes: ['gc'] });
+
 let mark = null;
 process.on('message', async (msg) => {
   let result;
@@ -66,7 +85,16 @@ process.on('message', async (msg) => {
         t: performance.now(),
       };
       stats.clear();
+      loopDelay.reset();
+      Object.assign(gc, { minor: 0, minorMs: 0, major: 0, majorMs: 0 });
       profiling = Boolean(msg.arg?.profile);
+      cpuProfileFile = msg.arg?.cpuProfileFile ?? null;
+      if (cpuProfileFile) {
+        inspectorSession ??= new inspector.Session();
+        inspectorSession.connect();
+        await inspectorSession.post('Profiler.enable');
+        await inspectorSession.post('Profiler.start');
+      }
       result = true;
       break;
     case 'phaseEnd': {
@@ -81,9 +109,17 @@ process.on('message', async (msg) => {
         readCalls: io.syscr - mark.io.syscr,
         writeCalls: io.syscw - mark.io.syscw,
         wallMs,
+        gc: { ...gc },
+        loopDelayMs: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
         profile: [...stats.entries()].map(([sql, s]) => ({ sql, ...s })).sort((a, b) => b.ms - a.ms),
       };
       profiling = false;
+      if (cpuProfileFile) {
+        const { profile } = await inspectorSession.post('Profiler.stop');
+        fs.writeFileSync(cpuProfileFile, JSON.stringify(profile));
+        inspectorSession.disconnect();
+        cpuProfileFile = null;
+      }
       break;
     }
     case 'capture':
