@@ -8,6 +8,7 @@ import { DomainEventsModule } from './common/events/domain-events.js';
 import { ContextInterceptor } from './common/http/context.interceptor.js';
 import { ContractInterceptor } from './common/http/contract.interceptor.js';
 import { HttpExceptionFilter } from './common/http/http-exception.filter.js';
+import { DirectRoutes } from './common/http/direct-routes.js';
 import { RateLimiterService } from './common/rate-limit/rate-limiter.service.js';
 import { RedisModule } from './common/redis/redis.module.js';
 import { TenancyModule } from './common/tenancy/tenancy.module.js';
@@ -36,15 +37,15 @@ import { TeamsModule } from './modules/teams/teams.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 import { WebhooksOutModule } from './modules/webhooks-out/webhooks-out.module.js';
 
-/** Process-wide infrastructure: configuration, Postgres, rate limiting. */
+/** Process-wide infrastructure: configuration, Postgres, rate limiting, direct Fastify routes. */
 @Global()
 @Module({})
 class CoreModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: CoreModule,
-      providers: [{ provide: APP_CONFIG, useValue: config }, Database, RateLimiterService],
-      exports: [APP_CONFIG, Database, RateLimiterService],
+      providers: [{ provide: APP_CONFIG, useValue: config }, Database, RateLimiterService, DirectRoutes],
+      exports: [APP_CONFIG, Database, RateLimiterService, DirectRoutes],
     };
   }
 }

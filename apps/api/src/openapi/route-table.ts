@@ -3,9 +3,11 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { ApiKeyScope, Role } from '@orbitdesk/shared';
 import { PUBLIC_KEY, ROLES_KEY, SCOPES_KEY } from '../common/auth/access.decorators.js';
+import { API_PREFIX } from '../common/http/api-prefix.js';
 import { CONTRACT_KEY, type RouteContract } from '../common/http/contract.js';
+import { DirectRoutes } from '../common/http/direct-routes.js';
 
-export const API_PREFIX = 'api/v1';
+export { API_PREFIX };
 
 export interface RouteInfo {
   method: string;
@@ -54,6 +56,17 @@ export function listRoutes(app: INestApplication): RouteInfo[] {
         contract: reflector.get<RouteContract>(CONTRACT_KEY, handler),
       });
     }
+  }
+  // Routes Fastify serves directly (common/http/direct-routes.ts): public by construction.
+  for (const route of app.get(DirectRoutes, { strict: false }).list()) {
+    routes.push({
+      method: route.method,
+      path: join(API_PREFIX, route.path).replace(/:([A-Za-z0-9_]+)/g, '{$1}'),
+      controller: route.controller,
+      handler: route.handler,
+      isPublic: true,
+      contract: route.contract,
+    });
   }
   return routes.sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
 }

@@ -49,22 +49,35 @@ export function toErrorBody(err: unknown): { body: ErrorBody; headers?: Record<s
   return { body: { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' } };
 }
 
+/** Answers `request` with the error body of `exception`; unexpected (5xx) errors are logged with the request id. */
+export function replyWithError(
+  exception: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  logger: Logger,
+): FastifyReply {
+  const { body, headers } = toErrorBody(exception);
+  if (body.statusCode >= 500) {
+    logger.error(
+      { err: exception, reqId: request.id, url: request.url },
+      exception instanceof Error ? exception.message : 'non-error thrown',
+    );
+  }
+  if (headers) void reply.headers(headers);
+  return reply.status(body.statusCode).send(body);
+}
+
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
-    const reply = ctx.getResponse<FastifyReply>();
-    const request = ctx.getRequest<FastifyRequest>();
-    const { body, headers } = toErrorBody(exception);
-    if (body.statusCode >= 500) {
-      this.logger.error(
-        { err: exception, reqId: request.id, url: request.url },
-        exception instanceof Error ? exception.message : 'non-error thrown',
-      );
-    }
-    if (headers) void reply.headers(headers);
-    void reply.status(body.statusCode).send(body);
+    void replyWithError(
+      exception,
+      ctx.getRequest<FastifyRequest>(),
+      ctx.getResponse<FastifyReply>(),
+      this.logger,
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, Param, Post } from '@nestjs/common';
+import { Body, Controller, Headers, Injectable, Param, Post, type OnModuleInit } from '@nestjs/common';
 import {
   ZApiInboundMessageRequest,
   ZApiStatusUpdateRequest,
@@ -12,7 +12,48 @@ import {
 import { ProviderWebhook } from '../../../common/rate-limit/rate-limit.hook.js';
 import { Public } from '../../../common/auth/access.decorators.js';
 import { Contract } from '../../../common/http/contract.js';
+import { DirectRoutes } from '../../../common/http/direct-routes.js';
 import { ApiChannelService } from './api-channel.service.js';
+
+/**
+ * POST /channels/api/:inboxId/messages, the `api` inbox's inbound webhook: the hottest public route, so Fastify
+ * serves it directly (common/http/direct-routes.ts) with the same contract, validation, error bodies and rate
+ * budget as a controller route.
+ */
+@Injectable()
+export class ApiChannelInboundRoute implements OnModuleInit {
+  constructor(
+    private readonly routes: DirectRoutes,
+    private readonly api: ApiChannelService,
+  ) {}
+
+  onModuleInit(): void {
+    this.routes.register({
+      method: 'POST',
+      path: 'channels/api/:inboxId/messages',
+      controller: 'ApiChannelController',
+      handler: 'receive',
+      webhook: true,
+      contract: {
+        summary: 'Deliver an inbound message to an API inbox (X-Inbox-Secret)',
+        tags: ['Channels'],
+        params: ZInboxParams,
+        body: ZApiInboundMessageRequest,
+        response: ZInboundMessageResponse,
+        status: 200,
+        errors: { 401: 'Missing or invalid X-Inbox-Secret', 403: 'The inbox is disabled' },
+      },
+      handle: ({ params, body, headers }) => {
+        const secret = headers['x-inbox-secret'];
+        return this.api.receive(
+          (params as TInboxParams).inboxId,
+          typeof secret === 'string' ? secret : undefined,
+          body as TApiInboundMessageRequest,
+        );
+      },
+    });
+  }
+}
 
 /**
  * Webhooks of `api` inboxes. Public to the auth guard because the caller is a tenant's system, not a user or an
@@ -22,25 +63,6 @@ import { ApiChannelService } from './api-channel.service.js';
 @Public()
 export class ApiChannelController {
   constructor(private readonly api: ApiChannelService) {}
-
-  @Post('messages')
-  @ProviderWebhook()
-  @Contract({
-    summary: 'Deliver an inbound message to an API inbox (X-Inbox-Secret)',
-    tags: ['Channels'],
-    params: ZInboxParams,
-    body: ZApiInboundMessageRequest,
-    response: ZInboundMessageResponse,
-    status: 200,
-    errors: { 401: 'Missing or invalid X-Inbox-Secret', 403: 'The inbox is disabled' },
-  })
-  receive(
-    @Param() { inboxId }: TInboxParams,
-    @Headers('x-inbox-secret') secret: string | undefined,
-    @Body() body: TApiInboundMessageRequest,
-  ) {
-    return this.api.receive(inboxId, secret, body);
-  }
 
   @Post('status')
   @ProviderWebhook()

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ChannelCoreModule } from '../channel-core.module.js';
 import { ApiChannelAdapter } from './api-channel.adapter.js';
-import { ApiChannelController } from './api-channel.controller.js';
+import { ApiChannelController, ApiChannelInboundRoute } from './api-channel.controller.js';
 import { ApiChannelService } from './api-channel.service.js';
 import { ApiChannelType } from './api-channel.type.js';
 
@@ -16,6 +16,6 @@ export class ApiChannelAdapterModule {}
 @Module({
   imports: [ChannelCoreModule, ApiChannelAdapterModule],
   controllers: [ApiChannelController],
-  providers: [ApiChannelService, ApiChannelType],
+  providers: [ApiChannelService, ApiChannelType, ApiChannelInboundRoute],
 })
 export class ApiChannelModule {}
