@@ -310,9 +310,11 @@ try {
       const d = await phase(ref11Target, { n: N, concurrency: c, label: `ref11-c${c}`, viaSocket: false });
       byC.get(c).push({ round, c, ref: r, api: a, ref11: d, ratio: a.throughput / r.throughput });
       console.log(
-        `  round ${round}, c=${c}: reference ${fmt(r.throughput, 0)} req/s, OrbitDesk ${fmt(a.throughput, 0)} msg/s ` +
+        `  round ${round}, c=${c}: reference ${fmt(r.throughput, 0)} req/s ` +
+          `(context switches per req ${fmt(r.server.voluntarySwitches / r.sent, 2)} / ${fmt(r.server.involuntarySwitches / r.sent, 2)}), OrbitDesk ${fmt(a.throughput, 0)} msg/s ` +
           `(ratio ${fmt(a.throughput / r.throughput, 3)}), OrbitDesk p99 ${fmt(a.latency.p99)} ms, ` +
           `its event-loop delay p99 ${fmt(a.server.loopDelayMs.p99, 1)} / max ${fmt(a.server.loopDelayMs.max, 1)} ms, ` +
+          `context switches per msg ${fmt(a.server.voluntarySwitches / a.sent, 2)} voluntary / ${fmt(a.server.involuntarySwitches / a.sent, 2)} involuntary, ` +
           `GC ${a.server.gc.minor} minor (${fmt(a.server.gc.minorMs, 0)} ms) + ${a.server.gc.major} major (${fmt(a.server.gc.majorMs, 0)} ms)`,
       );
     }

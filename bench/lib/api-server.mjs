@@ -108,6 +108,8 @@ process.on('message', async (msg) => {
         systemMs: cpu.system / 1000,
         readCalls: io.syscr - mark.io.syscr,
         writeCalls: io.syscw - mark.io.syscw,
+        voluntarySwitches: io.voluntary - mark.io.voluntary,
+        involuntarySwitches: io.involuntary - mark.io.involuntary,
         wallMs,
         gc: { ...gc },
         loopDelayMs: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },

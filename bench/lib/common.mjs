@@ -230,8 +230,17 @@ export function processSyscalls() {
   try {
     const text = fs.readFileSync('/proc/self/io', 'utf8');
     const get = (name) => Number(new RegExp(`^${name}: (\\d+)`, 'm').exec(text)?.[1] ?? NaN);
-    return { syscr: get('syscr'), syscw: get('syscw') };
+    // Context switches of all the process's threads: voluntary = it blocked (waited for I/O), involuntary = the
+    // scheduler took the core away.
+    let voluntary = 0;
+    let involuntary = 0;
+    for (const task of fs.readdirSync('/proc/self/task')) {
+      const status = fs.readFileSync(`/proc/self/task/${task}/status`, 'utf8');
+      voluntary += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+      involuntary += Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+    }
+    return { syscr: get('syscr'), syscw: get('syscw'), voluntary, involuntary };
   } catch {
-    return { syscr: NaN, syscw: NaN };
+    return { syscr: NaN, syscw: NaN, voluntary: NaN, involuntary: NaN };
   }
 }

@@ -96,6 +96,8 @@ process.on('message', async (msg) => {
       systemMs: cpu.system / 1000,
       readCalls: io.syscr - mark.io.syscr,
       writeCalls: io.syscw - mark.io.syscw,
+      voluntarySwitches: io.voluntary - mark.io.voluntary,
+      involuntarySwitches: io.involuntary - mark.io.involuntary,
       wallMs: performance.now() - mark.t,
       profile: [],
     };
