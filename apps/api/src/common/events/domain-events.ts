@@ -46,9 +46,26 @@ export class DomainEvents {
     if (this.pending.push([name, payload]) > 1) return;
     setImmediate(() => {
       const batch = this.pending;
+      const waiting = this.waiting;
       this.pending = [];
+      this.waiting = [];
       for (const [event, data] of batch) this.emitter.emit(event, data);
+      for (const resolve of waiting) resolve();
     });
+  }
+
+  /** Callers of delivered() waiting for the pending events. */
+  private waiting: (() => void)[] = [];
+
+  /**
+   * Resolves once every event published so far has been handed to its listeners (their synchronous part ran:
+   * socket frames written, jobs sent). A request that awaits it answers after its events went out, so an API
+   * client that sees the answer can rely on the agents' sockets having been sent the event, and the event's
+   * frames leave in the same turn as the answer instead of one loop iteration after it.
+   */
+  delivered(): Promise<void> {
+    if (!this.pending.length) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.push(resolve));
   }
 
   on<K extends DomainEventName>(name: K, listener: Listener<K>): () => void {

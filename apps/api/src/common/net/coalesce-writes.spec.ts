@@ -53,6 +53,29 @@ describe('coalesceWritesPerTurn', () => {
     await expect.poll(received).toBe(`${expected}later;`);
   });
 
+  it("flushing per task sends one task's writes together as soon as its microtasks are done, before the next turn", async () => {
+    const { client, received } = await connection();
+    coalesceWritesPerTurn(client, 'task');
+    const before = writeCalls();
+    for (let i = 0; i < 20; i++) client.write(`frame-${i};`);
+    expect(client.writableCorked).toBe(1);
+    // A microtask later (no setImmediate in between), the socket is uncorked and the frames are written.
+    await Promise.resolve();
+    expect(client.writableCorked).toBe(0);
+    expect(writeCalls() - before).toBeLessThan(10);
+    const expected = Array.from({ length: 20 }, (_, i) => `frame-${i};`).join('');
+    await expect.poll(received).toBe(expected);
+    // A later task is corked afresh.
+    setImmediate(() => {
+      client.write('a;');
+      client.write('b;');
+      expect(client.writableCorked).toBe(1);
+    });
+    await nextTurn();
+    expect(client.writableCorked).toBe(0);
+    await expect.poll(received).toBe(`${expected}a;b;`);
+  });
+
   it('without it, every write is a system call of its own (what the wrapper saves)', async () => {
     const { client, received } = await connection();
     const before = writeCalls();

@@ -4,12 +4,19 @@ import type { Duplex } from 'node:stream';
 const coalesced = Symbol('writes coalesced per turn');
 
 /**
- * Corks `socket` at its first write in a turn of the event loop and uncorks it on the next `setImmediate`, so
- * everything written to it in that turn leaves in one `write` system call, in the same order. On this kind of VM a
- * write that wakes the process at the other end costs far more than the bytes it carries; bursts are common on
- * the hot paths (a group-committed batch's events, its jobs). A socket destroyed meanwhile is left alone.
+ * When a corked socket is flushed: on the next `setImmediate` (everything written in this turn of the event loop,
+ * including by callbacks that run after awaits), or when the current task's microtasks run out (everything one
+ * synchronous burst wrote, such as one delivery of domain events, without waiting for the next loop iteration).
  */
-export function coalesceWritesPerTurn(socket: Duplex): void {
+export type FlushOn = 'turn' | 'task';
+
+/**
+ * Corks `socket` at its first write and uncorks it at `flushOn`, so everything written to it meanwhile leaves in
+ * one `write` system call, in the same order. On this kind of VM a write that wakes the process at the other end
+ * costs far more than the bytes it carries; bursts are common on the hot paths (a group-committed batch's
+ * events, its jobs). A socket destroyed meanwhile is left alone.
+ */
+export function coalesceWritesPerTurn(socket: Duplex, flushOn: FlushOn = 'turn'): void {
   const marked = socket as Duplex & { [coalesced]?: true };
   if (marked[coalesced]) return;
   marked[coalesced] = true;
@@ -23,7 +30,8 @@ export function coalesceWritesPerTurn(socket: Duplex): void {
     if (!corked && !socket.destroyed) {
       corked = true;
       socket.cork();
-      setImmediate(uncork);
+      if (flushOn === 'task') queueMicrotask(uncork);
+      else setImmediate(uncork);
     }
     return write(...args);
   }) as Duplex['write'];
@@ -34,8 +42,8 @@ export function coalesceWritesPerTurn(socket: Duplex): void {
  * one turn go to Redis in one write, as auto-pipelining would send them, without building a Pipeline object (on a
  * connection carrying BullMQ's ~50 scripts, each Pipeline copies them all).
  */
-export function coalesceRedisWrites(redis: Redis): void {
+export function coalesceRedisWrites(redis: Redis, flushOn: FlushOn = 'turn'): void {
   redis.on('connect', () => {
-    if (redis.stream) coalesceWritesPerTurn(redis.stream);
+    if (redis.stream) coalesceWritesPerTurn(redis.stream, flushOn);
   });
 }

@@ -77,6 +77,8 @@ export class ChannelPipelineService {
       message: result.message,
       conversation: result.conversation,
     });
+    // The provider's answer goes after the events: the agents' frames leave first, in the same turn.
+    await this.events.delivered();
     // After the commit and its events: assignment is a change of its own (conversation.updated).
     if ((created || reopened) && this.assignment) {
       return {

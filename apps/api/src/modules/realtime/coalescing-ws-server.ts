@@ -7,8 +7,9 @@ import { coalesceWritesPerTurn } from '../../common/net/coalesce-writes.js';
  * The WebSocket server behind Socket.IO (its `wsEngine`), with each connection's writes of one turn of the event
  * loop sent together. Events are emitted in bursts: a group-committed batch of inbound messages publishes its
  * `new_message` events in one turn, and Engine.IO sends each as its own frame and each frame is its own `write`
- * system call. Here the socket is corked at its first write of a turn and uncorked by `setImmediate`, so the
- * frames of that burst leave in one call, in the same order, a fraction of a millisecond later at most.
+ * system call. Here the socket is corked at its first write and uncorked when that task's microtasks are done,
+ * so the frames of that burst leave in one call, in the same order, before the event loop moves on (a
+ * `setImmediate` flush would hold them for one more loop iteration, behind whatever I/O it handles).
  */
 export class CoalescingWebSocketServer extends WebSocketServer {
   override handleUpgrade(
@@ -17,7 +18,7 @@ export class CoalescingWebSocketServer extends WebSocketServer {
     upgradeHead: Buffer,
     callback: (client: WebSocket, request: IncomingMessage) => void,
   ): void {
-    coalesceWritesPerTurn(socket);
+    coalesceWritesPerTurn(socket, 'task');
     super.handleUpgrade(request, socket, upgradeHead, callback);
   }
 }

@@ -24,9 +24,9 @@ export class RealtimeRedis implements OnApplicationShutdown {
       commandTimeout: 2_000,
       connectTimeout: 5_000,
     });
-    // The adapter publishes one message per emit; emits made in the same turn (a group-committed batch's
-    // new_message events, delivered together by DomainEvents) leave in one write, as the BullMQ producers' jobs do.
-    coalesceRedisWrites(this.pub);
+    // The adapter publishes one message per emit; emits made in one delivery of domain events (a group-committed
+    // batch's new_message events) leave in one write, at the end of that task rather than a loop iteration later.
+    coalesceRedisWrites(this.pub, 'task');
     // No ready check: its INFO would race the adapter's SUBSCRIBE and be refused in subscriber mode.
     this.sub = new Redis(config.REDIS_URL, { connectTimeout: 5_000, enableReadyCheck: false });
     // The Socket.IO adapter fires its SUBSCRIBE/PSUBSCRIBE calls without handling their promises; against a Redis
