@@ -169,6 +169,34 @@ describe('sending messages', () => {
     expect(before.body.waitingSince).not.toBeNull();
   });
 
+  it('a reply and a note sort after the message they answer, even when a burst ran that message ahead of the clock', async () => {
+    const identifier = `burst-${Math.random().toString(36).slice(2, 8)}`;
+    const conversationId = await conversation(identifier);
+    // A burst of inbound messages is spaced a millisecond apart (inbound_ingest), so its last one can be stamped
+    // ahead of the clock; two seconds ahead stands for a long burst.
+    await ctx.database.unsafe.execute(
+      sql`update conversations set last_message_at = now() + interval '2 seconds' where id = ${conversationId}`,
+    );
+    const late = await inbound(ctx.app, inbox.id, inbox.secret, textFrom(identifier, 'the actual question'));
+    expect(late.status).toBe(200);
+    const question = await messageRow(late.body.messageId);
+
+    const reply = await send({ conversationId, type: 'text', content: { text: 'the answer' } });
+    expect(reply.status).toBe(201);
+    const note = await send({ conversationId, type: 'text', content: { text: 'internal' }, isPrivate: true });
+    expect(note.status).toBe(201);
+    expect(new Date(reply.body.createdAt).getTime()).toBeGreaterThan(new Date(question.created_at).getTime());
+    expect(new Date(note.body.createdAt).getTime()).toBeGreaterThan(new Date(question.created_at).getTime());
+
+    const history = await http(ctx.app, 'GET', `/api/v1/conversations/${conversationId}/messages`, {
+      token: A.token,
+    });
+    expect(history.status).toBe(200);
+    // Newest first: the note, the reply, then the question.
+    const ids = (history.body.items as { id: string }[]).map((m) => m.id);
+    expect(ids.slice(0, 3)).toEqual([note.body.id, reply.body.id, late.body.messageId]);
+  });
+
   it('validates content by type', async () => {
     const conversationId = await conversation();
     for (const [type, content] of [

@@ -55,21 +55,26 @@ export class BotWrites {
       }
     }
     const content = { text: input.text.slice(0, MAX_TEXT) };
-    // Rows of one transaction share now(); each later one is a millisecond on, so they read in the order written.
+    // After the conversation's latest message, and after this transaction's previous one (rows of one transaction
+    // share now(); a private note does not move the conversation's time), so they read in the order written.
     const previous = this.messages.at(-1)?.message.createdAt;
-    const message = await this.repo.insert(this.tx, {
-      ...(previous ? { createdAt: new Date(previous.getTime() + 1) } : {}),
-      tenantId: this.tenantId,
-      conversationId,
-      channelId: found.channel.id,
-      direction: 'out',
-      type: 'text',
-      content,
-      status: isPrivate ? 'sent' : 'queued',
-      isPrivate,
-      senderType: 'bot',
-      senderId: input.senderId,
-    });
+    const message = await this.repo.insert(
+      this.tx,
+      {
+        tenantId: this.tenantId,
+        conversationId,
+        channelId: found.channel.id,
+        direction: 'out',
+        type: 'text',
+        content,
+        status: isPrivate ? 'sent' : 'queued',
+        isPrivate,
+        senderType: 'bot',
+        senderId: input.senderId,
+      },
+      found.conversation,
+      previous,
+    );
     const conversation = isPrivate
       ? found.conversation
       : await this.repo.applyReply(this.tx, conversationId, {

@@ -70,8 +70,23 @@ export class MessagesRepository {
     return row;
   }
 
-  async insert(tx: TenantTx, values: NewMessage): Promise<MessageRow> {
-    const [row] = await tx.insert(messages).values(values).returning();
+  /**
+   * A message written into `conversation` (read under its row lock): its time is now, but never before or equal
+   * to the conversation's latest message, nor to `after` (an earlier message of the same transaction). Inbound
+   * messages of a burst are spaced a millisecond apart and can run ahead of the clock (inbound_ingest), so a
+   * reply stamped now() could otherwise sort before the message it answers at the column's millisecond precision.
+   */
+  async insert(
+    tx: TenantTx,
+    values: Omit<NewMessage, 'createdAt'>,
+    conversation: Pick<ConversationRow, 'lastMessageAt'>,
+    after?: Date,
+  ): Promise<MessageRow> {
+    const floor = Math.max(conversation.lastMessageAt.getTime(), after?.getTime() ?? 0) + 1;
+    const [row] = await tx
+      .insert(messages)
+      .values({ ...values, createdAt: sql`greatest(now(), ${new Date(floor).toISOString()}::timestamptz)` })
+      .returning();
     return row!;
   }
 

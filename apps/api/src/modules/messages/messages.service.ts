@@ -46,17 +46,21 @@ export class MessagesService {
       if (!input.isPrivate) this.checkCanSend(found.channel, found.conversation, input);
       const text = input.isPrivate && typeof input.content.text === 'string' ? input.content.text : undefined;
       const mentions = text ? await this.notifications.resolveMentions(tx, text) : [];
-      const message = await this.repo.insert(tx, {
-        tenantId,
-        conversationId: found.conversation.id,
-        channelId: found.channel.id,
-        direction: 'out',
-        type: input.type,
-        content: mentions.length ? { ...input.content, mentions } : input.content,
-        status: input.isPrivate ? 'sent' : 'queued',
-        isPrivate: input.isPrivate,
-        ...sender,
-      });
+      const message = await this.repo.insert(
+        tx,
+        {
+          tenantId,
+          conversationId: found.conversation.id,
+          channelId: found.channel.id,
+          direction: 'out',
+          type: input.type,
+          content: mentions.length ? { ...input.content, mentions } : input.content,
+          status: input.isPrivate ? 'sent' : 'queued',
+          isPrivate: input.isPrivate,
+          ...sender,
+        },
+        found.conversation,
+      );
       const conversation = input.isPrivate
         ? found.conversation
         : await this.repo.applyReply(tx, found.conversation.id, {
