@@ -16,3 +16,42 @@ export const keysetBefore = (createdAt: AnyColumn, id: AnyColumn, c: Cursor): SQ
 export const isUniqueViolation = (err: unknown): boolean =>
   (err as { code?: string }).code === '23505' ||
   (err as { cause?: { code?: string } }).cause?.code === '23505';
+
+/** Errors a Node socket raises when the server at the other end is down, restarting or unreachable. */
+const TRANSIENT_NET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+
+/**
+ * SQLSTATEs worth retrying: connection exception (08), insufficient resources (53), operator intervention
+ * (57P01-57P03: shutdown, crash shutdown, cannot connect now), serialization failure, deadlock.
+ */
+const TRANSIENT_SQLSTATE = /^(08...|53...|57P0[1-3]|40001|40P01)$/;
+/** node-postgres' own wording for a connection that closed, or could not be made in time. */
+const CONNECTION_LOST =
+  /Connection terminated|timeout exceeded when trying to connect|Connection ended unexpectedly/i;
+
+/**
+ * Whether retrying the same work later can succeed: Postgres unreachable, restarting, refusing connections or out
+ * of connections, a connection lost mid-query, or a deadlock / serialization failure (also when wrapped as an
+ * error's `cause`). Anything else (a constraint, a bad value, a bug) fails the same way every time.
+ */
+export function isTransientDbError(err: unknown, depth = 0): boolean {
+  if (!err || typeof err !== 'object' || depth > 3) return false;
+  const { code, message, cause } = err as { code?: unknown; message?: unknown; cause?: unknown };
+  const c = typeof code === 'string' ? code : '';
+  const m = typeof message === 'string' ? message : '';
+  return (
+    TRANSIENT_NET_CODES.has(c) ||
+    TRANSIENT_SQLSTATE.test(c) ||
+    (c === '55000' && /not currently accepting connections/.test(m)) ||
+    CONNECTION_LOST.test(m) ||
+    isTransientDbError(cause, depth + 1)
+  );
+}

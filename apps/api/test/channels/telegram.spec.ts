@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainEvents, type DomainEventMap } from '../../src/common/events/domain-events.js';
 import { startWorker, type RunningWorker } from '../../src/worker.js';
 import { startFakeTelegram, type FakeBot, type FakeTelegram } from '../fakes/telegram-bot-api.js';
+import { InboundWorkService } from '../../src/modules/channels/inbound-work.service.js';
 import { eventually } from '../support/eventually.js';
 import { makeTenantWithUser } from '../support/factories.js';
 import { getRaw, postMultipart } from '../support/multipart.js';
@@ -314,6 +315,67 @@ describe('telegram channel', () => {
       await new Promise((r) => setTimeout(r, 300));
       const found = await messagesOf(inbox.id);
       expect(found.filter((m) => m.content.text === 'sent twice by Telegram')).toHaveLength(1);
+    });
+
+    describe('storing after the answer', () => {
+      /**
+       * Postgres itself fails the insert of the message whose text is `text`, `times` times, with SQLSTATE `code`
+       * (a BEFORE INSERT trigger; the count lives in a sequence, which a rolled-back transaction does not undo).
+       */
+      async function failInserts(text: string, times: number, code: string) {
+        const seq = `test_fail_${Math.random().toString(36).slice(2, 8)}`;
+        await ctx.database.unsafe.execute(sql.raw(`create sequence ${seq}`));
+        await ctx.database.unsafe.execute(
+          sql.raw(`
+          create or replace function ${seq}_fn() returns trigger language plpgsql security definer as $fn$
+          begin
+            if new.content->>'text' = ${pgLiteral(text)} and nextval('${seq}') <= ${times} then
+              raise exception 'injected failure' using errcode = '${code}';
+            end if;
+            return new;
+          end $fn$`),
+        );
+        await ctx.database.unsafe.execute(
+          sql.raw(
+            `create trigger ${seq} before insert on messages for each row execute function ${seq}_fn()`,
+          ),
+        );
+        return async () => {
+          await ctx.database.unsafe.execute(sql.raw(`drop trigger ${seq} on messages`));
+          await ctx.database.unsafe.execute(sql.raw(`drop function ${seq}_fn(); drop sequence ${seq}`));
+        };
+      }
+      const pgLiteral = (v: string) => `'${v.replace(/'/g, "''")}'`;
+
+      it('a transient failure (a serialization failure, twice) is tried again and the update stored once', async () => {
+        const text = 'stored on the third try';
+        const restore = await failInserts(text, 2, '40001');
+        try {
+          const res = await deliver(bot, update(newChatId(), { text }));
+          // Telegram has its answer and will not send the update again: storing it is up to us now.
+          expect(res.status).toBe(200);
+          await ctx.app.get(InboundWorkService).idle();
+        } finally {
+          await restore();
+        }
+        const texts = (await messagesOf(inbox.id)).map((m) => String(m.content.text));
+        expect(texts.filter((t) => t === text)).toHaveLength(1);
+      });
+
+      it('a permanent failure is not tried again', async () => {
+        const text = 'refused for good';
+        const restore = await failInserts(text, 100, '23514');
+        const started = Date.now();
+        try {
+          expect((await deliver(bot, update(newChatId(), { text }))).status).toBe(200);
+          await ctx.app.get(InboundWorkService).idle();
+        } finally {
+          await restore();
+        }
+        // No backoff waits: the first failure was the last try.
+        expect(Date.now() - started).toBeLessThan(2_000);
+        expect((await messagesOf(inbox.id)).map((m) => String(m.content.text))).not.toContain(text);
+      });
     });
 
     it('updates from several chats in a row are all stored, one conversation per chat', async () => {

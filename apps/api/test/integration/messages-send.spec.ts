@@ -179,7 +179,7 @@ describe('sending messages', () => {
     );
     const late = await inbound(ctx.app, inbox.id, inbox.secret, textFrom(identifier, 'the actual question'));
     expect(late.status).toBe(200);
-    const question = await messageRow(late.body.messageId);
+    const question = (await messageRow(late.body.messageId))!;
 
     const reply = await send({ conversationId, type: 'text', content: { text: 'the answer' } });
     expect(reply.status).toBe(201);
