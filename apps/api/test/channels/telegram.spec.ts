@@ -713,6 +713,31 @@ describe('telegram channel', () => {
       ).toHaveLength(2);
     });
 
+    it('sends a text over 4,096 characters as several messages; a part that fails is retried without resending the ones delivered', async () => {
+      const chatId = newChatId();
+      const conversationId = await conversationWith(chatId);
+      const paragraph = (c: string) => `${c.repeat(3000)}\n\n`;
+      const text = `${paragraph('a')}${paragraph('b')}${'c'.repeat(2500)}`;
+      // Telegram refuses the second part once (a transient error): the job is tried again.
+      telegram.failNext('sendMessage', 500, 'Internal Server Error', undefined, 1);
+      const res = await send(conversationId, 'text', { text });
+      expect(res.status).toBe(201);
+      await settled(res.body.id, 'sent');
+
+      const calls = telegram.callsTo(bot, 'sendMessage').filter((c) => c.params.chat_id === String(chatId));
+      // Part 1 once, part 2 twice (refused, then delivered), part 3 once.
+      expect(calls.map((c) => String(c.params.text).slice(0, 1))).toEqual(['a', 'b', 'b', 'c']);
+      const delivered = [calls[0], calls[2], calls[3]].map((c) => String(c!.params.text));
+      expect(delivered.join('')).toBe(text);
+      for (const part of delivered) expect(part.length).toBeLessThanOrEqual(4096);
+      // The message's provider id is the last part's.
+      const row = await messageRow(res.body.id);
+      expect(row.provider_message_id).toMatch(new RegExp(`^${chatId}:\\d+$`));
+      expect(row.provider_message_id).toBe(
+        `${chatId}:${(calls[3]!.result as { message_id: number }).message_id}`,
+      );
+    });
+
     it('refuses what a bot cannot send, without calling Telegram', async () => {
       const chatId = newChatId();
       const conversationId = await conversationWith(chatId);

@@ -40,6 +40,8 @@ export interface RecordedCall {
   contentType: string;
   params: Record<string, unknown>;
   files: Record<string, UploadedFile>;
+  /** What the method answered (a sent message), when it succeeded. */
+  result?: unknown;
 }
 
 interface StoredFile {
@@ -76,7 +78,7 @@ export async function startFakeTelegram() {
   const bots = new Map<string, FakeBot>();
   const files = new Map<string, StoredFile>();
   const calls: RecordedCall[] = [];
-  const failures: { method: string; error: BotApiError }[] = [];
+  const failures: { method: string; error: BotApiError; skip: number }[] = [];
   let nextBotId = 7_000_000_000 + Math.floor(Math.random() * 1_000_000);
   let nextMessageId = 500;
 
@@ -245,10 +247,11 @@ export async function startFakeTelegram() {
       const call: RecordedCall = { botId: bot.id, method: method!, contentType, params, files: uploads };
       calls.push(call);
       const failure = failures.findIndex((f) => f.method === method);
-      if (failure >= 0) throw failures.splice(failure, 1)[0]!.error;
+      if (failure >= 0 && failures[failure]!.skip-- === 0) throw failures.splice(failure, 1)[0]!.error;
       const impl = methods[method!];
       if (!impl) throw new BotApiError(404, 'Not Found: method not found');
       const result = impl(bot, call);
+      call.result = result;
       reply(200, {
         ok: true,
         result,
@@ -310,9 +313,9 @@ export async function startFakeTelegram() {
       files.set(fileId, file);
       return { file_id: fileId, file_unique_id: file.fileUniqueId, file_size: data.length };
     },
-    /** The next call of `method` (after the token check) answers this error, once. */
-    failNext(method: string, status: number, description: string, retryAfter?: number): void {
-      failures.push({ method, error: new BotApiError(status, description, retryAfter) });
+    /** The next call of `method` (after the token check; after `skip` more calls) answers this error, once. */
+    failNext(method: string, status: number, description: string, retryAfter?: number, skip = 0): void {
+      failures.push({ method, error: new BotApiError(status, description, retryAfter), skip });
     },
     callsTo(bot: FakeBot, method: string): RecordedCall[] {
       return calls.filter((c) => c.botId === bot.id && c.method === method);

@@ -4,6 +4,8 @@ export const OUTBOUND_QUEUE = 'outbound';
 export interface OutboundJobData {
   tenantId: string;
   messageId: string;
+  /** For a message sent in several parts: how many earlier tries of this job delivered (SendProgress). */
+  partsSent?: number;
 }
 
 /** Five tries, 1 s → 2 s → 4 s → 8 s apart: rides out a provider's brief outage without holding a message long. */

@@ -8,6 +8,19 @@ export interface SendContext {
   conversation: TConversation;
   contact: TContact;
   message: TMessage;
+  /** What earlier tries of this send delivered, for a message an adapter sends in several parts. */
+  progress?: SendProgress;
+}
+
+/**
+ * A message a provider takes in several parts (Telegram text over 4,096 characters) is sent part by part; when a
+ * later part fails and the job is tried again, the parts already delivered are skipped, not sent twice.
+ */
+export interface SendProgress {
+  /** Parts of this message that earlier tries delivered, in order. */
+  readonly partsSent: number;
+  /** Records that the first `n` parts are delivered (before the next one is tried). */
+  recordPartsSent(n: number): Promise<void>;
 }
 
 /** What markRead gets: the latest inbound message's provider id and the contact's address on the channel. */

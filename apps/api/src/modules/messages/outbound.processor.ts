@@ -50,6 +50,10 @@ export class OutboundProcessor {
         conversation: toConversationDto(bundle.conversation),
         contact: toContactDto(bundle.contact, bundle.identities),
         message: toMessageDto(bundle.message),
+        progress: {
+          partsSent: job.data.partsSent ?? 0,
+          recordPartsSent: (n) => job.updateData({ ...job.data, partsSent: n }),
+        },
       });
     } catch (err) {
       const permanent = err instanceof ChannelSendError && err.permanent;

@@ -49,9 +49,15 @@ export class TelegramAdapter implements IMessageChannel, OnModuleInit {
     const file = await this.storedFile(content.attachmentId);
     const planned = planTelegramSend(chatId, type, content, file);
     if ('refused' in planned) throw new ChannelSendError(true, planned.refused);
+    // A long text goes in parts; the parts an earlier try delivered are not sent again.
+    const plans = [planned.plan, ...(planned.more ?? [])];
     try {
-      const sent = await this.call(token, planned.plan, file);
-      return { providerMessageId: `${sent.chat.id}:${sent.message_id}` };
+      let last: { chat: { id: number | string }; message_id: number } | undefined;
+      for (let i = Math.min(ctx.progress?.partsSent ?? 0, plans.length - 1); i < plans.length; i++) {
+        last = await this.call(token, plans[i]!, file);
+        if (i < plans.length - 1) await ctx.progress?.recordPartsSent(i + 1);
+      }
+      return { providerMessageId: `${last!.chat.id}:${last!.message_id}` };
     } catch (err) {
       if (err instanceof TelegramApiError) {
         throw new ChannelSendError(!err.transient, err.badToken ? BAD_TOKEN_MESSAGE : err.description);
