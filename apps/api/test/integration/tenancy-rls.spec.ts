@@ -35,6 +35,9 @@ const GLOBAL_INDEX_ALLOW_LIST = [
   // The flow-wait recovery sweep reads overdue timers of every tenant in time order (docs/flows.md); partial:
   // waiting sessions with a timer only.
   'flow_sessions_waiting_until_idx',
+  // The knowledge recovery sweep reads unfinished sources of every tenant, oldest change first (docs/knowledge.md);
+  // partial: pending and processing sources only.
+  'knowledge_sources_unfinished_idx',
 ];
 
 const RLS_TABLES = ['users', 'api_keys', 'audit_logs'] as const;

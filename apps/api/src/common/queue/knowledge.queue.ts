@@ -37,4 +37,16 @@ export class KnowledgeIngestQueue extends QueueProducer<KnowledgeIngestJobData> 
   async enqueue(data: KnowledgeIngestJobData): Promise<void> {
     await this.queue.add(KNOWLEDGE_INGEST_JOB, data, { jobId: `${data.sourceId}.${randomUUID()}` });
   }
+
+  /** The sources that have a job waiting, delayed or running (the recovery sweep leaves those alone). */
+  async sourcesWithLiveJobs(): Promise<Set<string>> {
+    const jobs = await this.queue.getJobs([
+      'waiting',
+      'prioritized',
+      'delayed',
+      'active',
+      'waiting-children',
+    ]);
+    return new Set(jobs.flatMap((job) => (job ? [job.data.sourceId] : [])));
+  }
 }

@@ -87,6 +87,11 @@ export const knowledgeSources = pgTable(
   },
   (t) => [
     index('knowledge_sources_tenant_kb_created_idx').on(t.tenantId, t.knowledgeBaseId, t.createdAt, t.id),
+    // The recovery sweep's unfinished sources, across tenants (KnowledgeRecoveryWorker): pending or processing
+    // only, oldest change first.
+    index('knowledge_sources_unfinished_idx')
+      .on(t.updatedAt, t.id)
+      .where(sql`${t.status} in ('pending', 'processing')`),
   ],
 );
 

@@ -2,13 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type { KnowledgeSourceStatus } from '@orbitdesk/shared';
 import type { Cursor } from '../../common/http/pagination.js';
-import type { TenantTx } from '../../db/database.js';
+import { Database, type TenantTx } from '../../db/database.js';
 import { keysetBefore } from '../../db/query-helpers.js';
 import { knowledgeBases, knowledgeChunks, knowledgeSources } from '../../db/schema/index.js';
 
 export type KnowledgeBaseRow = typeof knowledgeBases.$inferSelect;
 export type KnowledgeSourceRow = typeof knowledgeSources.$inferSelect;
 export type KnowledgeBaseWithCounts = KnowledgeBaseRow & { sourceCount: number; chunkCount: number };
+
+/** An unfinished source the recovery sweep found, with its keyset position. */
+export interface UnfinishedSource {
+  id: string;
+  tenantId: string;
+  updatedAt: Date;
+}
 
 export interface NewChunk {
   seq: number;
@@ -28,6 +35,8 @@ const counts = {
 
 @Injectable()
 export class KnowledgeRepository {
+  constructor(private readonly db: Database) {}
+
   listBases(tx: TenantTx): Promise<KnowledgeBaseWithCounts[]> {
     return tx
       .select({ base: knowledgeBases, ...counts })
@@ -130,6 +139,35 @@ export class KnowledgeRepository {
       .where(eq(knowledgeSources.id, id))
       .returning();
     return row;
+  }
+
+  /**
+   * Sources of every tenant still pending or processing whose row has not changed for `olderThanMs`, oldest
+   * change first, after `after` (keyset). Reads the partial index knowledge_sources_unfinished_idx.
+   */
+  unsafeListUnfinished(
+    olderThanMs: number,
+    limit: number,
+    after?: UnfinishedSource,
+  ): Promise<UnfinishedSource[]> {
+    const where: SQL[] = [
+      inArray(knowledgeSources.status, ['pending', 'processing']),
+      sql`${knowledgeSources.updatedAt} < now() - ${olderThanMs}::int * interval '1 millisecond'`,
+    ];
+    if (after)
+      where.push(
+        sql`(${knowledgeSources.updatedAt}, ${knowledgeSources.id}) > (${after.updatedAt.toISOString()}::timestamptz, ${after.id}::uuid)`,
+      );
+    return this.db.unsafe
+      .select({
+        id: knowledgeSources.id,
+        tenantId: knowledgeSources.tenantId,
+        updatedAt: knowledgeSources.updatedAt,
+      })
+      .from(knowledgeSources)
+      .where(and(...where))
+      .orderBy(asc(knowledgeSources.updatedAt), asc(knowledgeSources.id))
+      .limit(limit);
   }
 
   /** Sets every source of a base back to pending (a re-index of the whole base). */

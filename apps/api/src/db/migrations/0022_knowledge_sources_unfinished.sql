@@ -1,0 +1,1 @@
+CREATE INDEX "knowledge_sources_unfinished_idx" ON "knowledge_sources" USING btree ("updated_at","id") WHERE "knowledge_sources"."status" in ('pending', 'processing');
