@@ -12,6 +12,17 @@ export const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, (c) => 
 export const keysetBefore = (createdAt: AnyColumn, id: AnyColumn, c: Cursor): SQL =>
   sql`(${createdAt}, ${id}) < (${c.createdAt.toISOString()}::timestamptz, ${c.id}::uuid)`;
 
+/**
+ * Rows strictly after (`at`, `id`) in (time asc, id asc) order: the keyset condition of the recovery sweeps'
+ * pages, which read their (time, id) indexes in order.
+ */
+export const keysetAfter = (time: AnyColumn, id: AnyColumn, at: Date, afterId: string): SQL =>
+  sql`(${time}, ${id}) > (${at.toISOString()}::timestamptz, ${afterId}::uuid)`;
+
+/** `column` is more than `ms` milliseconds before the statement's transaction time. */
+export const olderThan = (column: AnyColumn, ms: number): SQL =>
+  sql`${column} < now() - ${ms}::int * interval '1 millisecond'`;
+
 /** Postgres unique_violation, wherever the driver or drizzle put the code. */
 export const isUniqueViolation = (err: unknown): boolean =>
   (err as { code?: string }).code === '23505' ||

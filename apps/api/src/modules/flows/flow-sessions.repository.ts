@@ -3,7 +3,7 @@ import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { FlowSessionStatus, FlowWaitingKind } from '@orbitdesk/shared';
 import type { Cursor } from '../../common/http/pagination.js';
 import { Database, type TenantTx } from '../../db/database.js';
-import { keysetBefore } from '../../db/query-helpers.js';
+import { keysetAfter, keysetBefore, olderThan } from '../../db/query-helpers.js';
 import { flowSessionLogs, flowSessions } from '../../db/schema/index.js';
 
 export type FlowSessionRow = typeof flowSessions.$inferSelect;
@@ -48,12 +48,10 @@ export class FlowSessionsRepository {
     const where: SQL[] = [
       eq(flowSessions.status, 'waiting'),
       sql`${flowSessions.waitingUntil} is not null`,
-      sql`${flowSessions.waitingUntil} < now() - ${olderThanMs}::int * interval '1 millisecond'`,
+      olderThan(flowSessions.waitingUntil, olderThanMs),
     ];
     if (after)
-      where.push(
-        sql`(${flowSessions.waitingUntil}, ${flowSessions.id}) > (${after.waitingUntil!.toISOString()}::timestamptz, ${after.id}::uuid)`,
-      );
+      where.push(keysetAfter(flowSessions.waitingUntil, flowSessions.id, after.waitingUntil!, after.id));
     return this.db.unsafe
       .select({
         id: flowSessions.id,

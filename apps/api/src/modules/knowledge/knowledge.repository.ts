@@ -3,7 +3,7 @@ import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type { KnowledgeSourceStatus } from '@orbitdesk/shared';
 import type { Cursor } from '../../common/http/pagination.js';
 import { Database, type TenantTx } from '../../db/database.js';
-import { keysetBefore } from '../../db/query-helpers.js';
+import { keysetAfter, keysetBefore, olderThan } from '../../db/query-helpers.js';
 import { knowledgeBases, knowledgeChunks, knowledgeSources } from '../../db/schema/index.js';
 
 export type KnowledgeBaseRow = typeof knowledgeBases.$inferSelect;
@@ -152,12 +152,10 @@ export class KnowledgeRepository {
   ): Promise<UnfinishedSource[]> {
     const where: SQL[] = [
       inArray(knowledgeSources.status, ['pending', 'processing']),
-      sql`${knowledgeSources.updatedAt} < now() - ${olderThanMs}::int * interval '1 millisecond'`,
+      olderThan(knowledgeSources.updatedAt, olderThanMs),
     ];
     if (after)
-      where.push(
-        sql`(${knowledgeSources.updatedAt}, ${knowledgeSources.id}) > (${after.updatedAt.toISOString()}::timestamptz, ${after.id}::uuid)`,
-      );
+      where.push(keysetAfter(knowledgeSources.updatedAt, knowledgeSources.id, after.updatedAt, after.id));
     return this.db.unsafe
       .select({
         id: knowledgeSources.id,

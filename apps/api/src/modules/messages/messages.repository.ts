@@ -9,6 +9,7 @@ import type {
   ConversationRow,
   MessageRow,
 } from '../conversations/conversation-dto.js';
+import { keysetAfter, olderThan } from '../../db/query-helpers.js';
 
 type NewMessage = typeof messages.$inferInsert;
 
@@ -41,15 +42,12 @@ export class MessagesRepository {
       eq(messages.status, 'queued'),
       eq(messages.direction, 'out'),
       eq(messages.isPrivate, false),
-      sql`${messages.createdAt} < now() - ${olderThanMs}::int * interval '1 millisecond'`,
+      olderThan(messages.createdAt, olderThanMs),
       // Finished jobs are kept 24 h; past that a lost status write could not be told from a lost job, and
       // re-queueing could send twice. Older rows are left for a person to look at.
       sql`${messages.createdAt} > now() - interval '23 hours'`,
     ];
-    if (after)
-      where.push(
-        sql`(${messages.createdAt}, ${messages.id}) > (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`,
-      );
+    if (after) where.push(keysetAfter(messages.createdAt, messages.id, after.createdAt, after.id));
     return this.db.unsafe
       .select({ id: messages.id, tenantId: messages.tenantId, createdAt: messages.createdAt })
       .from(messages)

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { and, asc, count, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { Database, type TenantTx } from '../../db/database.js';
 import type { Cursor } from '../../common/http/pagination.js';
-import { keysetBefore } from '../../db/query-helpers.js';
+import { keysetAfter, keysetBefore, olderThan } from '../../db/query-helpers.js';
 import { webhookDeliveries, webhookDeliveryAttempts, webhookEndpoints } from '../../db/schema/index.js';
 
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
@@ -36,15 +36,13 @@ export class WebhooksRepository {
     const where: SQL[] = [
       eq(webhookDeliveries.status, 'pending'),
       eq(webhookDeliveries.attempts, 0),
-      sql`${webhookDeliveries.createdAt} < now() - ${olderThanMs}::int * interval '1 millisecond'`,
+      olderThan(webhookDeliveries.createdAt, olderThanMs),
       // Finished jobs are kept 24 h; past that a lost status write could not be told from a lost job, and
       // re-queueing could send twice. Older rows are left for a person to look at.
       sql`${webhookDeliveries.createdAt} > now() - interval '23 hours'`,
     ];
     if (after)
-      where.push(
-        sql`(${webhookDeliveries.createdAt}, ${webhookDeliveries.id}) > (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`,
-      );
+      where.push(keysetAfter(webhookDeliveries.createdAt, webhookDeliveries.id, after.createdAt, after.id));
     return this.db.unsafe
       .select({
         id: webhookDeliveries.id,
