@@ -35,6 +35,8 @@ export class DomainEvents {
 
   /** Events published but not yet delivered, in publish order. */
   private pending: [DomainEventName, unknown][] = [];
+  /** Callers of delivered() waiting for the pending events. */
+  private waiting: (() => void)[] = [];
 
   /**
    * Call only after commit. Listeners run on a later turn of the event loop, in publish order; their errors are
@@ -53,9 +55,6 @@ export class DomainEvents {
       for (const resolve of waiting) resolve();
     });
   }
-
-  /** Callers of delivered() waiting for the pending events. */
-  private waiting: (() => void)[] = [];
 
   /**
    * Resolves once every event published so far has been handed to its listeners (their synchronous part ran:

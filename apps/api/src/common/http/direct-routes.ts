@@ -29,14 +29,14 @@ export interface DirectRoute {
 
 /**
  * Public routes served by Fastify directly, not through Nest's router: for the hottest webhook paths, where
- * Nest's per-request pipeline (execution context, guard, two interceptors as rxjs chains) was about a third of
- * the API's JavaScript time per inbound message (bench/RESULTS.md §1, 22:00). A direct route keeps everything that pipeline gives a
- * public route: the contract's request validation with the same 400 body, the response contract, the request
- * context (request id, client address), the one error body and the logging of 5xx. Fastify's hooks (security
- * headers, CORS, the rate limit, x-request-id) and Nest's body parser and error handler apply to it as to
- * every route. There is no guard: only @Public()-equivalent routes may be direct (they authenticate
- * themselves, by a secret or a signature). `listRoutes` lists them, so OpenAPI and the route-table checks cover
- * them like controller routes.
+ * Nest's per-request pipeline (execution context, guard, two interceptors as rxjs chains) was about a third
+ * of the API's JavaScript time per inbound message (bench/RESULTS.md §1, 22:00). A direct route keeps
+ * everything that pipeline gives a public route: the contract's request validation with the same 400 body,
+ * the response contract, the request context (request id, client address), the one error body and the logging
+ * of 5xx. Fastify's hooks (security headers, CORS, the rate limit, x-request-id) and Nest's body parser and
+ * error handler apply to it as to every route. There is no guard: only @Public()-equivalent routes may be
+ * direct (they authenticate themselves, by a secret or a signature). `listRoutes` lists them, so OpenAPI and
+ * the route-table checks cover them like controller routes.
  */
 @Injectable()
 export class DirectRoutes {
