@@ -3,13 +3,13 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { TEST_REDIS_URL } from '../../../test/support/env.js';
-import { coalesceRedisWrites, coalesceWritesPerTurn } from './coalesce-writes.js';
+import { coalesceRedisWrites, coalesceWrites } from './coalesce-writes.js';
 
 /** Write system calls made by this process so far (Linux). */
 const writeCalls = () => Number(/syscw:\s*(\d+)/.exec(readFileSync('/proc/self/io', 'utf8'))![1]);
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-describe('coalesceWritesPerTurn', () => {
+describe('coalesceWrites', () => {
   let server: Server | undefined;
   const sockets: Socket[] = [];
   afterEach(async () => {
@@ -35,7 +35,7 @@ describe('coalesceWritesPerTurn', () => {
 
   it("sends one turn's writes in one system call, in order, and nothing is held after the turn", async () => {
     const { client, received } = await connection();
-    coalesceWritesPerTurn(client);
+    coalesceWrites(client);
     const before = writeCalls();
     for (let i = 0; i < 20; i++) client.write(`frame-${i};`);
     expect(client.writableCorked).toBe(1);
@@ -55,7 +55,7 @@ describe('coalesceWritesPerTurn', () => {
 
   it("flushing per task sends one task's writes together as soon as its microtasks are done, before the next turn", async () => {
     const { client, received } = await connection();
-    coalesceWritesPerTurn(client, 'task');
+    coalesceWrites(client, 'task');
     const before = writeCalls();
     for (let i = 0; i < 20; i++) client.write(`frame-${i};`);
     expect(client.writableCorked).toBe(1);
@@ -89,7 +89,7 @@ describe('coalesceWritesPerTurn', () => {
 
   it('a socket destroyed before the turn ends is uncorked without error', async () => {
     const { client } = await connection();
-    coalesceWritesPerTurn(client);
+    coalesceWrites(client);
     const errors: Error[] = [];
     client.on('error', (err) => errors.push(err));
     client.write('x');

@@ -16,7 +16,7 @@ export type FlushOn = 'turn' | 'task';
  * costs far more than the bytes it carries; bursts are common on the hot paths (a group-committed batch's
  * events, its jobs). A socket destroyed meanwhile is left alone.
  */
-export function coalesceWritesPerTurn(socket: Duplex, flushOn: FlushOn = 'turn'): void {
+export function coalesceWrites(socket: Duplex, flushOn: FlushOn = 'turn'): void {
   const marked = socket as Duplex & { [coalesced]?: true };
   if (marked[coalesced]) return;
   marked[coalesced] = true;
@@ -44,6 +44,6 @@ export function coalesceWritesPerTurn(socket: Duplex, flushOn: FlushOn = 'turn')
  */
 export function coalesceRedisWrites(redis: Redis, flushOn: FlushOn = 'turn'): void {
   redis.on('connect', () => {
-    if (redis.stream) coalesceWritesPerTurn(redis.stream, flushOn);
+    if (redis.stream) coalesceWrites(redis.stream, flushOn);
   });
 }

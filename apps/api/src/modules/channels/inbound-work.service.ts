@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { requestContext } from '../../common/tenancy/request-context.js';
 import { isTransientDbError } from '../../db/query-helpers.js';
 
@@ -21,9 +22,8 @@ export const INBOUND_RETRY_WINDOW_MS = 3 * 60_000;
 export class InboundWorkService implements OnApplicationShutdown {
   private readonly logger = new Logger('InboundWork');
   private readonly running = new Set<Promise<void>>();
-  /** Wakes the backoff waits at shutdown. */
-  private readonly sleepers = new Set<() => void>();
-  private closing = false;
+  /** Aborted at shutdown: cuts the backoff waits short, and no retry is planned after it. */
+  private readonly closing = new AbortController();
   /** How long transient failures are retried (tests shorten it). */
   retryWindowMs = INBOUND_RETRY_WINDOW_MS;
 
@@ -47,8 +47,7 @@ export class InboundWorkService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.closing = true;
-    for (const wake of this.sleepers) wake();
+    this.closing.abort();
     await this.idle();
   }
 
@@ -62,24 +61,14 @@ export class InboundWorkService implements OnApplicationShutdown {
       } catch (err) {
         const delay = RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)]!;
         const retry =
-          isTransientDbError(err) && !this.closing && Date.now() - started + delay <= this.retryWindowMs;
+          isTransientDbError(err) &&
+          !this.closing.signal.aborted &&
+          Date.now() - started + delay <= this.retryWindowMs;
         if (!retry) throw err;
         this.logger.warn(`${label}: ${(err as Error).message}; trying again in ${delay} ms`);
-        await this.sleep(delay);
+        // Shutdown cuts the wait short: the work then gets its last try at once.
+        await sleep(delay, undefined, { signal: this.closing.signal }).catch(() => undefined);
       }
     }
-  }
-
-  /** A wait that shutdown cuts short (the work then gets its last try at once). */
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.sleepers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.sleepers.add(wake);
-    });
   }
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import { coalesceWritesPerTurn } from '../../common/net/coalesce-writes.js';
+import { coalesceWrites } from '../../common/net/coalesce-writes.js';
 
 /**
  * The WebSocket server behind Socket.IO (its `wsEngine`), with each connection's writes of one turn of the event
@@ -18,7 +18,7 @@ export class CoalescingWebSocketServer extends WebSocketServer {
     upgradeHead: Buffer,
     callback: (client: WebSocket, request: IncomingMessage) => void,
   ): void {
-    coalesceWritesPerTurn(socket, 'task');
+    coalesceWrites(socket, 'task');
     super.handleUpgrade(request, socket, upgradeHead, callback);
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
+import type { z } from 'zod';
 import { AppError } from '../../../common/http/errors.js';
 import { AttachmentsService, type OutgoingFile } from '../../attachments/attachments.service.js';
 import { ChannelCredentialsService } from '../channel-credentials.service.js';
@@ -52,7 +53,7 @@ export class TelegramAdapter implements IMessageChannel, OnModuleInit {
     // A long text goes in parts; the parts an earlier try delivered are not sent again.
     const plans = [planned.plan, ...(planned.more ?? [])];
     try {
-      let last: { chat: { id: number | string }; message_id: number } | undefined;
+      let last: z.infer<typeof ZTelegramSentMessage> | undefined;
       for (let i = Math.min(ctx.progress?.partsSent ?? 0, plans.length - 1); i < plans.length; i++) {
         last = await this.call(token, plans[i]!, file);
         if (i < plans.length - 1) await ctx.progress?.recordPartsSent(i + 1);
