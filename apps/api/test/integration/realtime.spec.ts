@@ -452,14 +452,21 @@ describe('realtime (Socket.IO /chat)', () => {
   describe('across two API processes sharing Redis', () => {
     let ctx2: TestContext;
     let base2: string;
+    let aloneBefore: boolean | undefined;
 
     beforeAll(async () => {
+      // Alone until now, instance 1 published nothing to Redis; instance 2 is acknowledged before it starts.
+      const peers = ctx.app.get(RealtimeRedis).peers;
+      await peers.count();
+      aloneBefore = !peers.othersListening;
       ctx2 = await startTestApp({ db: ctx.db, env: { REDIS_KEY_PREFIX: ctx.config.REDIS_KEY_PREFIX } });
       base2 = await listen(ctx2);
     });
     afterAll(() => ctx2?.close());
 
     it('an event published on instance 1 reaches tenant A on instance 2, and not tenant B', async () => {
+      expect(aloneBefore).toBe(true);
+      expect(ctx.app.get(RealtimeRedis).peers.othersListening).toBe(true);
       const a = await connect(base2, A.token);
       const b = await connect(base2, B.token);
       const quietB = received(b);

@@ -2,7 +2,9 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { coalesceRedisWrites } from '../../common/net/coalesce-writes.js';
+import { redisWithin } from '../../common/redis/redis-deadline.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { RealtimePeers } from './realtime-peers.js';
 
 /**
  * The Socket.IO Redis adapter needs a publishing and a subscribing connection of its own (a subscribed
@@ -16,6 +18,8 @@ export class RealtimeRedis implements OnApplicationShutdown {
   readonly pub: Redis;
   readonly sub: Redis;
   readonly prefix: string;
+  /** The other API processes on this Redis: whether the adapter's broadcasts need publishing at all. */
+  readonly peers: RealtimePeers;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.prefix = config.REDIS_KEY_PREFIX;
@@ -40,6 +44,7 @@ export class RealtimeRedis implements OnApplicationShutdown {
         return pending;
       };
     }
+    this.peers = new RealtimePeers(this.pub, this.sub, `${this.prefix}socket.io-peers`);
     for (const [name, client] of [
       ['pub', this.pub],
       ['sub', this.sub],
@@ -61,26 +66,15 @@ export class RealtimeRedis implements OnApplicationShutdown {
    */
   async subscriptionsReady(timeoutMs = 2_000): Promise<void> {
     const probe = `${this.prefix}socket.io-ready#${randomUUID()}`;
-    await withTimeout(this.sub.subscribe(probe), timeoutMs);
+    await redisWithin(this.sub.subscribe(probe), timeoutMs);
     await this.sub.unsubscribe(probe).catch(() => undefined);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.peers.stop();
     // QUIT waits for Redis; a hung Redis must not hang shutdown, so fall back to dropping the connection.
     // The subscriber has nothing to flush and accepts no QUIT in subscriber mode: just drop it.
     this.sub.disconnect();
-    await withTimeout(this.pub.quit(), 1_000).catch(() => this.pub.disconnect());
-  }
-}
-
-async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer from Redis within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
+    await redisWithin(this.pub.quit(), 1_000).catch(() => this.pub.disconnect());
   }
 }

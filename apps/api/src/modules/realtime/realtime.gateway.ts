@@ -99,9 +99,12 @@ export class RealtimeGateway extends RoomEmitter implements OnApplicationBootstr
       maxHttpBufferSize: 64 * 1024,
       // One write per connection per turn for the frames of a burst of events (coalescing-ws-server.ts).
       wsEngine: CoalescingWebSocketServer,
-      adapter: echoSkippingRedisAdapter(this.redis.pub, this.redis.sub, {
-        key: `${this.redis.prefix}socket.io`,
-      }) as unknown as ServerOptions['adapter'],
+      adapter: echoSkippingRedisAdapter(
+        this.redis.pub,
+        this.redis.sub,
+        { key: `${this.redis.prefix}socket.io` },
+        this.redis.peers,
+      ) as unknown as ServerOptions['adapter'],
     });
     // Nothing is served on the default namespace; refuse it rather than hold unauthenticated connections.
     io.use((_socket, next) => next(new Error(`Connect to the ${CHAT_NAMESPACE} namespace`)));
@@ -123,9 +126,12 @@ export class RealtimeGateway extends RoomEmitter implements OnApplicationBootstr
     // This process's presence counts count only while its heartbeat lives (a crashed process's lapse).
     await this.presence.start();
 
-    // Events published right after boot must reach this process's sockets: wait for the adapter's subscriptions.
+    // Events published right after boot must reach this process's sockets: wait for the adapter's subscriptions,
+    // then for the other API processes to acknowledge this one (they skip publishing while they think they are
+    // alone).
     await this.redis
       .subscriptionsReady()
+      .then(() => this.redis.peers.start())
       .catch((err: Error) => this.logger.warn(`realtime starts without Redis fan-out: ${err.message}`));
   }
 
