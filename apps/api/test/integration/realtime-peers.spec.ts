@@ -39,10 +39,10 @@ describe('RealtimePeers: broadcasts are published only while another API process
     const published: string[] = [];
     const decoded: unknown[] = [];
     const publish = pub.publish.bind(pub);
-    pub.publish = ((channel: string, msg: string | Buffer) => {
+    pub.publish = (channel: string, msg: string | Buffer) => {
       if (channel.startsWith(`${key}socket.io#`)) published.push(channel);
       return publish(channel, msg);
-    });
+    };
     // Long poll: the tests call count() themselves.
     const peers = new RealtimePeers(pub, sub, `${key}socket.io-peers`, { pollMs: 60_000 });
     const parser = {
