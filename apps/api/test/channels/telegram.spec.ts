@@ -4,7 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainEvents, type DomainEventMap } from '../../src/common/events/domain-events.js';
 import { startWorker, type RunningWorker } from '../../src/worker.js';
 import { startFakeTelegram, type FakeBot, type FakeTelegram } from '../fakes/telegram-bot-api.js';
-import { InboundWorkService } from '../../src/modules/channels/inbound-work.service.js';
+import {
+  INBOUND_JOURNAL_KEY,
+  INBOUND_RETRY_WINDOW_MS,
+  InboundWorkService,
+  type InboundJournalEntry,
+} from '../../src/modules/channels/inbound-work.service.js';
 import { eventually } from '../support/eventually.js';
 import { makeTenantWithUser } from '../support/factories.js';
 import { getRaw, postMultipart } from '../support/multipart.js';
@@ -360,6 +365,84 @@ describe('telegram channel', () => {
         }
         const texts = (await messagesOf(inbox.id)).map((m) => String(m.content.text));
         expect(texts.filter((t) => t === text)).toHaveLength(1);
+      });
+
+      /** This app's journal of accepted, not yet stored deliveries (InboundWorkService), by entry id. */
+      const journal = async (app = ctx) =>
+        Object.fromEntries(
+          Object.entries(await app.redis.hgetall(INBOUND_JOURNAL_KEY)).map(([id, raw]) => [
+            id,
+            JSON.parse(raw) as InboundJournalEntry,
+          ]),
+        );
+
+      it('every accepted update is journaled before the answer and leaves the journal once stored', async () => {
+        const text = 'journaled then stored';
+        const work = ctx.app.get(InboundWorkService);
+        // Held: the update is answered, journaled, and not stored yet.
+        const restore = await failInserts(text, 1, '40001');
+        try {
+          const res = await deliver(bot, update(newChatId(), { text }));
+          expect(res.status).toBe(200);
+          const entries = Object.values(await journal());
+          expect(entries).toContainEqual(
+            expect.objectContaining({
+              kind: 'telegram.update',
+              channelId: inbox.id,
+              data: expect.objectContaining({ message: expect.objectContaining({ text }) }),
+            }),
+          );
+          await work.idle();
+        } finally {
+          await restore();
+        }
+        expect((await messagesOf(inbox.id)).map((m) => String(m.content.text))).toContain(text);
+        expect(Object.values(await journal()).filter((e) => e.channelId === inbox.id)).toEqual([]);
+      });
+
+      it('an update that still fails when its retries run out stays journaled, and another process replays it once Postgres takes it', async () => {
+        const text = 'replayed from the journal';
+        const work = ctx.app.get(InboundWorkService);
+        work.retryWindowMs = 0; // no retries: the first transient failure is the last try
+        const restore = await failInserts(text, 1_000, '57P01');
+        let other: TestContext | undefined;
+        try {
+          expect((await deliver(bot, update(newChatId(), { text }))).status).toBe(200);
+          await work.idle();
+          expect((await messagesOf(inbox.id)).map((m) => String(m.content.text))).not.toContain(text);
+          const left = Object.entries(await journal()).filter(([, e]) => e.channelId === inbox.id);
+          expect(left).toHaveLength(1);
+
+          // Not replayed while young (its process may still be retrying).
+          expect(await work.replay()).toBe(0);
+          await restore();
+
+          // A second API process on the same database and Redis takes it over: stored once, journal empty.
+          other = await startTestApp({
+            db: ctx.db,
+            env: {
+              PUBLIC_URL,
+              TELEGRAM_API_BASE_URL: telegram.url,
+              OUTBOUND_ALLOW_PRIVATE_NETWORKS: 'true',
+              REDIS_KEY_PREFIX: ctx.config.REDIS_KEY_PREFIX,
+            },
+          });
+          const otherWork = other.app.get(InboundWorkService);
+          otherWork.replayAfterMs = 0;
+          // Two processes replaying at once: one takes the entry.
+          const replays = await Promise.all([otherWork.replay(), otherWork.replay()]);
+          expect(replays.sort()).toEqual([0, 1]);
+          await otherWork.idle();
+        } finally {
+          work.retryWindowMs = INBOUND_RETRY_WINDOW_MS;
+          await restore().catch(() => undefined);
+          // Not other.close(): that deletes the shared prefix's keys, this app's included.
+          await other?.app.close();
+          other?.redis.disconnect();
+        }
+        const texts = (await messagesOf(inbox.id)).map((m) => String(m.content.text));
+        expect(texts.filter((t) => t === text)).toHaveLength(1);
+        expect(Object.values(await journal()).filter((e) => e.channelId === inbox.id)).toEqual([]);
       });
 
       it('a permanent failure is not tried again', async () => {

@@ -90,4 +90,20 @@ describe('InboundWorkService', () => {
     // The last try ran (and failed: it is logged, not retried).
     expect(calls).toHaveLength(4);
   });
+
+  it('accept runs the handler registered for the kind with the delivery (stored unjournaled without Redis), and refuses a kind nobody handles', async () => {
+    const work = new InboundWorkService();
+    const seen: [string, unknown][] = [];
+    work.register('test.kind', (channelId, data) => {
+      seen.push([channelId, data]);
+      return Promise.resolve();
+    });
+    await work.accept('test.kind', 'inbox-1', { n: 1 });
+    await work.idle();
+    expect(seen).toEqual([['inbox-1', { n: 1 }]]);
+    await expect(work.accept('other.kind', 'inbox-1', {})).rejects.toThrow(
+      'no inbound handler is registered for other.kind',
+    );
+    expect(await work.replay()).toBe(0);
+  });
 });

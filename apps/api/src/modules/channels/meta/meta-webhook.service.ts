@@ -10,7 +10,7 @@ import type { ChannelRow } from '../channels.repository.js';
 import { InboundChannelCache } from '../inbound-channel-cache.js';
 import { InboundWorkService } from '../inbound-work.service.js';
 import { MetaInboundProcessor } from './meta-inbound.processor.js';
-import { isMetaChannelType, kindForObject, type MetaKind } from './meta-kinds.js';
+import { isMetaChannelType, kindForObject, META_KINDS, type MetaKind } from './meta-kinds.js';
 import { ZMetaWebhookEnvelope, type TMetaWebhookEntry } from './meta-webhook.schema.js';
 import { signatureDigest, verifyMetaSignature } from './meta-webhook.signature.js';
 
@@ -21,6 +21,9 @@ import { signatureDigest, verifyMetaSignature } from './meta-webhook.signature.j
 const MAX_ACCOUNTS_PER_REQUEST = 50;
 
 type InboundChannel = ChannelRow & { tenantStatus: string };
+
+/** The inbound journal's kind for one inbox's entries of a Messenger or Instagram delivery. */
+const META_ENTRIES = 'meta.entries';
 
 /**
  * Meta's webhook for Messenger and Instagram. One URL serves every Page and Instagram account of every workspace,
@@ -38,7 +41,19 @@ export class MetaWebhookService {
     private readonly limiter: RateLimiterService,
     private readonly work: InboundWorkService,
     private readonly processor: MetaInboundProcessor,
-  ) {}
+  ) {
+    work.register(META_ENTRIES, async (channelId, entries) => {
+      const channel = await this.inboundChannels.find(channelId);
+      if (!channel || !isMetaChannelType(channel.type)) {
+        this.logger.warn(`inbox ${channelId} is gone; its webhook entries dropped`);
+        return;
+      }
+      const kind = META_KINDS[channel.type];
+      await this.inTenantOf(channel, () =>
+        this.processor.process(kind, channel, entries as TMetaWebhookEntry[]),
+      );
+    });
+  }
 
   /** Subscription handshake: the challenge back when the verify token is one of our Meta inboxes'. */
   async handshake(query: TMetaWebhookHandshakeQuery): Promise<string> {
@@ -67,9 +82,7 @@ export class MetaWebhookService {
         );
         continue;
       }
-      this.work.defer(`${kind.label} webhook for inbox ${channel.id}`, () =>
-        this.inTenantOf(channel, () => this.processor.process(kind, channel, entries)),
-      );
+      await this.work.accept(META_ENTRIES, channel.id, entries);
     }
   }
 

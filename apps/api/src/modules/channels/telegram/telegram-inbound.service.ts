@@ -17,6 +17,9 @@ import { TelegramMediaService } from './telegram-media.service.js';
 import { webhookHeaderSecret } from './telegram-secrets.js';
 import { normalizeTelegramUpdate } from './telegram.normalizer.js';
 
+/** The inbound journal's kind for one Telegram update (InboundWorkService). */
+const TELEGRAM_UPDATE = 'telegram.update';
+
 /** The webhook half of Telegram inboxes: verify the delivery, answer, then store its one update. */
 @Injectable()
 export class TelegramInboundService {
@@ -31,15 +34,24 @@ export class TelegramInboundService {
     private readonly media: TelegramMediaService,
     private readonly work: InboundWorkService,
     private readonly limiter: RateLimiterService,
-  ) {}
+  ) {
+    work.register(TELEGRAM_UPDATE, async (channelId, update) => {
+      const channel = await this.inboundChannels.find(channelId);
+      if (channel?.type !== 'telegram') {
+        this.logger.warn(`inbox ${channelId} is gone; an update for it dropped`);
+        return;
+      }
+      await this.store(channel, this.credentials.open(channel), update);
+    });
+  }
 
   /**
    * Verified before anything is read from the body; the update is stored after the answer, because Telegram
    * waits for it before sending the bot's next update and retries a slow one.
    */
   async receive(pathToken: string, secretHeader: string | undefined, update: unknown): Promise<void> {
-    const { channel, secrets } = await this.authenticate(pathToken, secretHeader);
-    this.work.defer('telegram update', () => this.store(channel, secrets, update));
+    const { channel } = await this.authenticate(pathToken, secretHeader);
+    await this.work.accept(TELEGRAM_UPDATE, channel.id, update);
   }
 
   /**

@@ -21,6 +21,10 @@ export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
 type InboundChannel = ChannelRow & { tenantStatus: string };
 
+/** The inbound journal's kinds (InboundWorkService): an incoming message, a delivery report. */
+const TWILIO_INBOUND = 'twilio_sms.inbound';
+const TWILIO_STATUS = 'twilio_sms.status';
+
 /** A sender Twilio gives as a phone number (not a short code or an alphanumeric sender id). */
 const E164 = /^\+[1-9]\d{6,14}$/;
 
@@ -41,17 +45,28 @@ export class TwilioSmsWebhookService {
     private readonly limiter: RateLimiterService,
     private readonly work: InboundWorkService,
     private readonly media: TwilioMediaFetcher,
-  ) {}
+  ) {
+    work.register(TWILIO_INBOUND, async (channelId, params) => {
+      const channel = await this.twilioInbox(channelId);
+      if (!channel) return;
+      const account = twilioAccount(channel.config, this.credentials.open(channel));
+      await this.inTenantOf(channel, () => this.store(channel, account, params as TwilioParams));
+    });
+    work.register(TWILIO_STATUS, async (channelId, data) => {
+      const channel = await this.twilioInbox(channelId);
+      if (!channel) return;
+      const { sid, update } = data as { sid: string; update: StatusUpdate };
+      await this.inTenantOf(channel, () => this.applyStatus(channel, sid, update));
+    });
+  }
 
   /** An incoming message, routed by the number it was sent to. `path` is the URL as received (with query). */
   async receive(path: string, signature: string | undefined, body: unknown): Promise<string> {
     const params = formParams(body);
     const to = field(params, 'To');
     const found = to ? await this.inboundChannels.findByExternalId('twilio_sms', to) : undefined;
-    const { channel, account } = await this.verify(found, path, signature, params);
-    this.work.defer('twilio-sms inbound', () =>
-      this.inTenantOf(channel, () => this.store(channel, account, params)),
-    );
+    const { channel } = await this.verify(found, path, signature, params);
+    await this.work.accept(TWILIO_INBOUND, channel.id, params);
     return EMPTY_TWIML;
   }
 
@@ -64,11 +79,7 @@ export class TwilioSmsWebhookService {
       field(params, 'MessageStatus') ?? '',
       field(params, 'ErrorCode') || undefined,
     );
-    if (sid && update) {
-      this.work.defer('twilio-sms status', () =>
-        this.inTenantOf(channel, () => this.applyStatus(channel, sid, update)),
-      );
-    }
+    if (sid && update) await this.work.accept(TWILIO_STATUS, channel.id, { sid, update });
     return EMPTY_TWIML;
   }
 
@@ -102,6 +113,14 @@ export class TwilioSmsWebhookService {
       throw forbidden('This inbox is not accepting messages');
     }
     return { channel, account };
+  }
+
+  /** The inbox a journaled delivery was for, unless it was deleted (or changed type) since. */
+  private async twilioInbox(channelId: string): Promise<InboundChannel | undefined> {
+    const channel = await this.inboundChannels.find(channelId);
+    if (channel?.type === 'twilio_sms') return channel;
+    this.logger.warn(`inbox ${channelId} is gone; a Twilio request for it dropped`);
+    return undefined;
   }
 
   private async store(channel: InboundChannel, account: TwilioAccount, params: TwilioParams): Promise<void> {

@@ -21,6 +21,9 @@ const MAX_NUMBERS_PER_DELIVERY = 50;
 
 type Inbox = NonNullable<Awaited<ReturnType<InboundChannelCache['find']>>>;
 
+/** The inbound journal's kind for one inbox's changes of a delivery (InboundWorkService). */
+const WHATSAPP_CHANGES = 'whatsapp.changes';
+
 /**
  * The one WhatsApp webhook of the platform. Every inbox shares the URL: the handshake finds its inbox by verify
  * token, a delivery by the phone_number_id of each change. A delivery must be signed with the app secret of an
@@ -37,7 +40,9 @@ export class WhatsAppWebhookService {
     private readonly limiter: RateLimiterService,
     private readonly work: InboundWorkService,
     private readonly inbound: WhatsAppInboundService,
-  ) {}
+  ) {
+    work.register(WHATSAPP_CHANGES, (channelId, values) => this.process(channelId, values as unknown[]));
+  }
 
   /** Meta's subscription handshake: the challenge is echoed only to the holder of an inbox's verify token. */
   async verifySubscription(query: TWhatsAppVerifyQuery): Promise<string> {
@@ -81,7 +86,8 @@ export class WhatsAppWebhookService {
       await this.recordFailure();
       throw unauthorized('The signature does not match the app secret of any connected number');
     }
-    const work: { channel: Inbox; value: unknown }[] = [];
+    // Each inbox's changes in order, journaled together.
+    const work = new Map<string, unknown[]>();
     for (const { phoneNumberId, value } of routed) {
       const channel = verified.get(phoneNumberId);
       if (!channel) {
@@ -91,15 +97,22 @@ export class WhatsAppWebhookService {
       } else if (!channel.isActive || channel.tenantStatus !== 'ACTIVE') {
         this.logger.log(`skipped a change for inbox ${channel.id}: the inbox or its workspace is not active`);
       } else {
-        work.push({ channel, value });
+        const values = work.get(channel.id);
+        if (values) values.push(value);
+        else work.set(channel.id, [value]);
       }
     }
-    if (work.length) this.work.defer('whatsapp webhook', () => this.process(work));
+    for (const [channelId, values] of work) await this.work.accept(WHATSAPP_CHANGES, channelId, values);
   }
 
-  /** In order, each inbox's changes inside that inbox's tenant. */
-  private async process(work: { channel: Inbox; value: unknown }[]): Promise<void> {
-    for (const { channel, value } of work) {
+  /** In order, one inbox's changes inside that inbox's tenant. */
+  private async process(channelId: string, values: unknown[]): Promise<void> {
+    const channel = await this.inboundChannels.find(channelId);
+    if (channel?.type !== 'whatsapp') {
+      this.logger.warn(`inbox ${channelId} is gone; ${values.length} changes dropped`);
+      return;
+    }
+    for (const value of values) {
       await this.inTenantOf(channel, () => this.inbound.processChange(channel, value));
     }
   }
