@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
+import { Queue } from 'bullmq';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainEvents, type DomainEventMap } from '../../src/common/events/domain-events.js';
+import { bullPrefix, createBullConnection } from '../../src/common/queue/bullmq-connection.js';
+import { OUTBOUND_QUEUE } from '../../src/common/queue/queue.constants.js';
+import { OutboundRecoveryWorker } from '../../src/modules/messages/outbound-recovery.worker.js';
 import { startWorker, type RunningWorker } from '../../src/worker.js';
 import { startFakeTelegram, type FakeBot, type FakeTelegram } from '../fakes/telegram-bot-api.js';
 import {
@@ -33,6 +37,7 @@ interface MessageRow {
   content: Record<string, any>;
   provider_message_id: string | null;
   failure_reason: string | null;
+  parts_sent: number;
 }
 
 describe('telegram channel', () => {
@@ -819,6 +824,46 @@ describe('telegram channel', () => {
       expect(row.provider_message_id).toBe(
         `${chatId}:${(calls[3]!.result as { message_id: number }).message_id}`,
       );
+    });
+
+    it('a long text whose job Redis lost after a part was delivered is sent on from the next part when the recovery sweep re-adds it', async () => {
+      const chatId = newChatId();
+      const conversationId = await conversationWith(chatId);
+      const text = `${'d'.repeat(3000)}\n\n${'e'.repeat(3000)}`;
+      // The second part is refused once: the job waits for its retry, with the first part delivered.
+      telegram.failNext('sendMessage', 500, 'Internal Server Error', undefined, 1);
+      const res = await send(conversationId, 'text', { text });
+      expect(res.status).toBe(201);
+      const messageId = res.body.id as string;
+      const queue = new Queue(OUTBOUND_QUEUE, {
+        connection: createBullConnection(ctx.config, 'producer'),
+        prefix: bullPrefix(ctx.config),
+      });
+      try {
+        const job = await eventually(
+          async () => {
+            const found = await queue.getJob(messageId);
+            expect(await found?.getState()).toBe('delayed');
+            return found!;
+          },
+          15_000,
+          20,
+        );
+        // Redis loses the job; the message stays queued and, a minute on, the sweep finds it.
+        await job.remove();
+      } finally {
+        await queue.close();
+      }
+      expect((await messageRow(messageId)).parts_sent).toBe(1);
+      await ctx.database.unsafe.execute(
+        sql`update messages set created_at = now() - interval '2 minutes' where id = ${messageId}`,
+      );
+      expect(await worker.app.get(OutboundRecoveryWorker).sweep()).toBeGreaterThanOrEqual(1);
+      await settled(messageId, 'sent');
+
+      const calls = telegram.callsTo(bot, 'sendMessage').filter((c) => c.params.chat_id === String(chatId));
+      // Part 1 once; part 2 refused, then delivered by the re-added job, which skipped part 1.
+      expect(calls.map((c) => String(c.params.text).slice(0, 1))).toEqual(['d', 'e', 'e']);
     });
 
     it('refuses what a bot cannot send, without calling Telegram', async () => {

@@ -136,6 +136,11 @@ export const messages = pgTable(
     sentiment: real('sentiment'),
     language: text('language'),
     understandingModel: text('understanding_model'),
+    /**
+     * Outbound, sent in several parts (a Telegram text over 4,096 characters): how many were delivered, so a send
+     * tried again (a retry, or a job re-added after Redis lost it) skips them.
+     */
+    partsSent: integer('parts_sent').notNull().default(0),
     createdAt: createdAtColumn(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

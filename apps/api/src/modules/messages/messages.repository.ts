@@ -123,6 +123,14 @@ export class MessagesRepository {
   }
 
   /** Moves a message on only from `from`; undefined when it is no longer there (another worker, a report). */
+  /** Records that the first `n` parts of a queued message were delivered (never moving back). */
+  async recordPartsSent(tx: TenantTx, id: string, n: number): Promise<void> {
+    await tx
+      .update(messages)
+      .set({ partsSent: sql`greatest(${messages.partsSent}, ${n})` })
+      .where(and(eq(messages.id, id), eq(messages.status, 'queued')));
+  }
+
   async transition(
     tx: TenantTx,
     id: string,

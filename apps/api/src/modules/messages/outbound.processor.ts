@@ -50,9 +50,14 @@ export class OutboundProcessor {
         conversation: toConversationDto(bundle.conversation),
         contact: toContactDto(bundle.contact, bundle.identities),
         message: toMessageDto(bundle.message),
+        // Kept on the job and on the message: a job re-added by the recovery sweep (Redis lost the first) starts
+        // from the message's count.
         progress: {
-          partsSent: job.data.partsSent ?? 0,
-          recordPartsSent: (n) => job.updateData({ ...job.data, partsSent: n }),
+          partsSent: Math.max(job.data.partsSent ?? 0, bundle.message.partsSent),
+          recordPartsSent: async (n) => {
+            await this.tenantDb.run((tx) => this.repo.recordPartsSent(tx, messageId, n));
+            await job.updateData({ ...job.data, partsSent: n });
+          },
         },
       });
     } catch (err) {

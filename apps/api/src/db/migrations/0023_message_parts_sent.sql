@@ -1,0 +1,1 @@
+ALTER TABLE "messages" ADD COLUMN "parts_sent" integer DEFAULT 0 NOT NULL;
