@@ -298,8 +298,47 @@ describe('AI tool callbacks', () => {
         expect(texts.map((m) => m.text)).toContain('Welcome, Ada!');
       }, 10_000);
 
-      const byId = await call('trigger_flow', { flowId: created.body.id, variables: { x: 1 } }, token);
-      expect(byId.body.result.note).toBe('variables are not passed to flows started this way');
+      // Variables become the session's {{vars}}.
+      const withVars = await http(ctx.app, 'POST', '/api/v1/flows', {
+        token: A.token,
+        body: {
+          name: 'Order follow-up',
+          trigger: { type: 'manual' },
+          graph: helloGraph('Order {{vars.order}} ships {{vars.when}}.'),
+        },
+      });
+      expect(
+        (await http(ctx.app, 'POST', `/api/v1/flows/${withVars.body.id}/publish`, { token: A.token })).status,
+      ).toBe(200);
+      const byId = await call(
+        'trigger_flow',
+        { flowId: withVars.body.id, variables: { order: 'A-1042', when: 'tomorrow' } },
+        token,
+      );
+      expect(byId.body).toEqual({
+        ok: true,
+        result: {
+          started: { flowId: withVars.body.id, name: 'Order follow-up', variables: ['order', 'when'] },
+        },
+      });
+      await eventually(async () => {
+        const texts = (await messagesOf(ctx, A.conversationId)).filter((m) => m.direction === 'out');
+        expect(texts.map((m) => m.text)).toContain('Order A-1042 ships tomorrow.');
+      }, 10_000);
+      // Names a template could not read, and too many, are refused before anything starts.
+      const badName = await call(
+        'trigger_flow',
+        { flowId: withVars.body.id, variables: { 'order-id': 1 } },
+        token,
+      );
+      expect(badName.body.ok).toBe(false);
+      expect(badName.body.error).toBe(
+        'Invalid arguments: variables.order-id: not a variable name: must be letters, digits or _ (not starting with a digit)',
+      );
+      const tooMany = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`v${i}`, i]));
+      expect(
+        (await call('trigger_flow', { flowId: withVars.body.id, variables: tooMany }, token)).body.error,
+      ).toBe('Invalid arguments: variables: at most 20 variables');
       expect((await call('trigger_flow', { flowName: 'Nope' }, token)).body.error).toBe(
         'No flow is called "Nope"',
       );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZCursorQuery, ZIsoDate, ZPage } from './common.js';
+import { ZFlowVariableName } from './flow-nodes.js';
 
 /*
  * Two families of contracts live here:
@@ -241,10 +242,32 @@ export const ZUpdateContactArgs = z.strictObject({
   tags: z.array(z.string().trim().min(1).max(50)).max(50).optional(),
   customFields: z.record(z.string(), z.unknown()).optional(),
 });
+/** What trigger_flow may hand a flow as {{vars.name}}: at most 20 variables, 8,192 characters as JSON. */
+export const TRIGGER_FLOW_MAX_VARIABLES = 20;
+export const TRIGGER_FLOW_MAX_VARIABLES_JSON = 8 * 1024;
 export const ZTriggerFlowArgs = z.strictObject({
   flowId: z.uuid().optional(),
   flowName: z.string().trim().min(1).max(200).optional(),
-  variables: z.record(z.string(), z.unknown()).optional(),
+  variables: z
+    .record(z.string(), z.unknown())
+    .superRefine((v, ctx) => {
+      for (const name of Object.keys(v)) {
+        const checked = ZFlowVariableName.safeParse(name);
+        if (!checked.success)
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: `not a variable name: ${checked.error.issues[0]?.message ?? 'invalid'}`,
+          });
+      }
+    })
+    .refine((v) => Object.keys(v).length <= TRIGGER_FLOW_MAX_VARIABLES, {
+      message: `at most ${TRIGGER_FLOW_MAX_VARIABLES} variables`,
+    })
+    .refine((v) => JSON.stringify(v).length <= TRIGGER_FLOW_MAX_VARIABLES_JSON, {
+      message: `at most ${TRIGGER_FLOW_MAX_VARIABLES_JSON} characters as JSON`,
+    })
+    .optional(),
 });
 export const ZUpdateConversationArgs = z.strictObject({
   status: z.enum(['open', 'pending', 'resolved']).optional(),

@@ -35,7 +35,7 @@ const DESCRIPTIONS: Record<AiAgentTool | typeof AI_HANDOFF_TOOL, string> = {
     '(e.g. 2030-05-01T15:00:00+02:00); confirm the date and time with the customer before booking.',
   trigger_flow:
     "Start one of the workspace's automation flows for this customer, named by flowId or flowName, with " +
-    'optional variables.',
+    'optional variables the flow reads as {{vars.name}} (names of letters, digits and _; at most 20).',
   update_conversation:
     "Change this conversation's status (open, pending, resolved) or priority, or add tags to it.",
   [AI_HANDOFF_TOOL]:

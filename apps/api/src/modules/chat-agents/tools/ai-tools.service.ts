@@ -153,7 +153,8 @@ export class AiToolsService {
 
   /**
    * Starts a published, ACTIVE flow for the contact through the flows' manual start (`flow-run` job, run in the
-   * worker). Manual starts carry no variables, so `variables` are not passed on; the answer says so.
+   * worker), with `variables` as the session's starting {{vars}} (names and size checked by the contract); the
+   * answer names the variables passed.
    */
   private async triggerFlow(claims: AiToolClaims, args: z.infer<typeof ZTriggerFlowArgs>) {
     if (!args.flowId && !args.flowName) throw new ToolRefused('Name the flow: give flowId or flowName');
@@ -170,12 +171,16 @@ export class AiToolsService {
       flowId: flow.id,
       contactId: claims.contactId,
       webhook: null,
+      ...(args.variables && Object.keys(args.variables).length ? { variables: args.variables } : {}),
     });
     return {
-      started: { flowId: flow.id, name: flow.name },
-      ...(args.variables && Object.keys(args.variables).length
-        ? { note: 'variables are not passed to flows started this way' }
-        : {}),
+      started: {
+        flowId: flow.id,
+        name: flow.name,
+        ...(args.variables && Object.keys(args.variables).length
+          ? { variables: Object.keys(args.variables) }
+          : {}),
+      },
     };
   }
 

@@ -44,6 +44,8 @@ export interface StartInput {
   conversationId: string | null;
   message: FlowMessageInput | null;
   webhook: FlowWebhookInput | null;
+  /** The session's starting variables ({{vars.name}}); none when absent. */
+  variables?: Record<string, unknown>;
   testMode?: boolean;
 }
 
@@ -97,6 +99,7 @@ export class FlowExecutorService {
           conversationId: input.conversationId,
           currentNodeId: trigger?.id ?? null,
           context,
+          ...(input.variables ? { variables: input.variables } : {}),
           status: 'running',
           testMode: input.testMode ?? false,
         }),

@@ -29,6 +29,8 @@ export type FlowRunJobData =
       flowId: string;
       contactId: string | null;
       webhook: FlowWebhookInput | null;
+      /** The session's starting {{vars}} (an AI agent's trigger_flow). */
+      variables?: Record<string, unknown>;
     };
 
 export interface FlowResumeJobData {

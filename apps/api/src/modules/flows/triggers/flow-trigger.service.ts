@@ -134,6 +134,7 @@ export class FlowTriggerService {
       conversationId: found.conversationId,
       message: null,
       webhook: job.webhook,
+      variables: job.variables,
     });
     if (!session)
       this.logger.log(`flow ${job.flowId}: contact ${found.contactId} already has a live session`);
