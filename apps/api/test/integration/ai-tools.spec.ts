@@ -269,24 +269,27 @@ describe('AI tool callbacks', () => {
 
     it('trigger_flow: starts an active flow by name or id for the contact; refuses others', async () => {
       const token = await tokenFor(A);
-      const created = await http(ctx.app, 'POST', '/api/v1/flows', {
-        token: A.token,
-        body: {
-          name: 'Welcome Pack',
-          trigger: { type: 'manual' },
-          graph: helloGraph('Welcome, {{contact.name}}!'),
-        },
-      });
-      expect(created.status).toBe(201);
+      /** A manual flow of tenant A that sends `text`, as a draft. */
+      const manualFlow = async (name: string, text: string) => {
+        const res = await http(ctx.app, 'POST', '/api/v1/flows', {
+          token: A.token,
+          body: { name, trigger: { type: 'manual' }, graph: helloGraph(text) },
+        });
+        expect(res.status).toBe(201);
+        return res;
+      };
+      const publish = async (flowId: string) =>
+        expect(
+          (await http(ctx.app, 'POST', `/api/v1/flows/${flowId}/publish`, { token: A.token })).status,
+        ).toBe(200);
+      const created = await manualFlow('Welcome Pack', 'Welcome, {{contact.name}}!');
       const draftOnly = await call('trigger_flow', { flowName: 'welcome pack' }, token);
       expect(draftOnly.body).toEqual({
         ok: false,
         result: null,
         error: 'The flow "Welcome Pack" is not active, so it cannot be started',
       });
-      expect(
-        (await http(ctx.app, 'POST', `/api/v1/flows/${created.body.id}/publish`, { token: A.token })).status,
-      ).toBe(200);
+      await publish(created.body.id);
 
       const res = await call('trigger_flow', { flowName: 'welcome pack' }, token);
       expect(res.body).toEqual({
@@ -299,17 +302,8 @@ describe('AI tool callbacks', () => {
       }, 10_000);
 
       // Variables become the session's {{vars}}.
-      const withVars = await http(ctx.app, 'POST', '/api/v1/flows', {
-        token: A.token,
-        body: {
-          name: 'Order follow-up',
-          trigger: { type: 'manual' },
-          graph: helloGraph('Order {{vars.order}} ships {{vars.when}}.'),
-        },
-      });
-      expect(
-        (await http(ctx.app, 'POST', `/api/v1/flows/${withVars.body.id}/publish`, { token: A.token })).status,
-      ).toBe(200);
+      const withVars = await manualFlow('Order follow-up', 'Order {{vars.order}} ships {{vars.when}}.');
+      await publish(withVars.body.id);
       const byId = await call(
         'trigger_flow',
         { flowId: withVars.body.id, variables: { order: 'A-1042', when: 'tomorrow' } },
