@@ -153,9 +153,13 @@ export class InboundWorkService implements OnApplicationBootstrap, OnApplication
         const handler = this.handlers.get(entry.kind);
         if (entry.at > before || !handler) continue;
         if ((await redis.hdel(INBOUND_JOURNAL_KEY, id)) !== 1) continue; // another process took it
-        // Under a new id: a process that read the old one meanwhile cannot take it a second time.
+        // Under a new id: a process that read the old one meanwhile cannot take it a second time. Taken, it is
+        // replayed even if journaling it again fails (as `accept` stores what it could not journal).
         const replayId = randomUUID();
-        await this.journal(replayId, { ...entry, at: Date.now() });
+        const rejournaled = await this.journal(replayId, { ...entry, at: Date.now() }).then(
+          () => true,
+          () => false,
+        );
         this.logger.warn(
           `replaying ${entry.kind} for inbox ${entry.channelId}, accepted ${new Date(entry.at).toISOString()}`,
         );
@@ -163,7 +167,7 @@ export class InboundWorkService implements OnApplicationBootstrap, OnApplication
           this.defer(
             `${entry.kind} for inbox ${entry.channelId} (replay)`,
             () => handler(entry.channelId, entry.data),
-            replayId,
+            rejournaled ? replayId : undefined,
           ),
         );
         replayed++;
