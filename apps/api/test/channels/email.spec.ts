@@ -44,6 +44,7 @@ type StoredMessage = {
     subject?: string;
     html?: string;
     attachments?: { attachmentId: string; filename: string; mimeType: string }[];
+    cc?: string[];
   };
 };
 
@@ -376,6 +377,58 @@ describe('email channel (IMAP in, SMTP out)', () => {
     );
     await poll();
     expect((await messageByProviderId(answer)).conversation_id).toBe(thread.conversationId);
+  });
+
+  it("keeps who else was on a customer's email, and a reply copies them (reply all) unless it names its own cc", async () => {
+    const id = newMessageId();
+    await deliver(
+      rawMail({
+        from: JANE,
+        to: `support@acme.test, Bob <Bob@Customer.test>`,
+        headers: { Cc: 'finance@customer.test, support@acme.test' },
+        subject: 'Refund for order 7',
+        messageId: id,
+        text: 'Please refund order 7.',
+      }),
+    );
+    expect(await poll()).toMatchObject({ stored: 1 });
+    const received = await messageByProviderId(id);
+    expect(received.content.cc).toEqual(['bob@customer.test', 'finance@customer.test']);
+
+    const reply = async (content: Record<string, unknown>) => {
+      const before = smtp.state.received.length;
+      const res = await http(ctx.app, 'POST', '/api/v1/messages', {
+        token: admin.token,
+        body: { conversationId: received.conversation_id, type: 'text', content },
+      });
+      expect(res.status).toBe(201);
+      const messageId = `<${res.body.id}@acme.test>`;
+      await eventually(
+        async () => expect((await messageByProviderId(messageId)).status).toBe('sent'),
+        15_000,
+      );
+      expect(smtp.state.received).toHaveLength(before + 1);
+      return smtp.state.received.at(-1)!;
+    };
+    const ccOf = (mail: Awaited<ReturnType<typeof reply>>) =>
+      (Array.isArray(mail.parsed.cc) ? mail.parsed.cc : mail.parsed.cc ? [mail.parsed.cc] : []).flatMap((c) =>
+        c.value.map((v) => v.address),
+      );
+
+    const all = await reply({ text: 'Refunded.' });
+    expect(all.rcptTo).toEqual(['jane@customer.test', 'bob@customer.test', 'finance@customer.test']);
+    expect(ccOf(all)).toEqual(['bob@customer.test', 'finance@customer.test']);
+    const named = await reply({ text: 'Only finance, please.', cc: ['finance@customer.test'] });
+    expect(named.rcptTo).toEqual(['jane@customer.test', 'finance@customer.test']);
+    const alone = await reply({ text: 'Just you.', cc: [] });
+    expect(alone.rcptTo).toEqual(['jane@customer.test']);
+    expect(ccOf(alone)).toEqual([]);
+    // Not an address: refused before anything is queued.
+    const bad = await http(ctx.app, 'POST', '/api/v1/messages', {
+      token: admin.token,
+      body: { conversationId: received.conversation_id, type: 'text', content: { text: 'x', cc: ['nope'] } },
+    });
+    expect(bad.status).toBe(400);
   });
 
   it("fails the message with the server's answer when SMTP refuses the recipient (550)", async () => {

@@ -3,6 +3,9 @@ import { MESSAGE_TYPES, type MessageType } from '../constants/channels.js';
 
 const ZHttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048);
 
+/** At most this many addresses get a copy of an email reply. */
+export const MAX_EMAIL_CC = 50;
+
 export const ZTextContent = z.strictObject({
   text: z
     .string()
@@ -12,6 +15,11 @@ export const ZTextContent = z.strictObject({
   /** Email: the subject line, and the HTML body as received (render it sanitised; `text` is the plain part). */
   subject: z.string().max(998).optional(),
   html: z.string().max(1_048_576).optional(),
+  /**
+   * Email: the other people on the thread. On a received email, its To and Cc addresses other than the inbox's and
+   * the sender's; on an agent's reply, who gets a copy (absent: everyone on the customer's latest email; [] nobody).
+   */
+  cc: z.array(z.email().max(254)).max(MAX_EMAIL_CC).optional(),
   /** Email: files that came with the message, stored as attachments. */
   attachments: z
     .array(

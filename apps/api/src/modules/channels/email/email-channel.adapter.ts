@@ -59,6 +59,7 @@ export class EmailChannelAdapter implements IMessageChannel, OnModuleInit {
         await transport.sendMail({
           from: draft.from,
           to: draft.to,
+          ...(draft.cc.length ? { cc: draft.cc } : {}),
           subject: draft.subject,
           messageId: draft.messageId,
           inReplyTo: draft.inReplyTo,

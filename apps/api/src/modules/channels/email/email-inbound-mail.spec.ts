@@ -11,6 +11,8 @@ describe('readInboundMail', () => {
       mail(
         [
           'From: "Jane Doe" <Jane@Customer.TEST>',
+          `To: Support <${INBOX.toUpperCase()}>, "Bob" <bob@customer.test>`,
+          'Cc: Finance <Finance@Customer.test>, jane@customer.test, team: ann@customer.test, bob@customer.test;',
           'Subject: Re: Order 42',
           'Date: Mon, 03 Mar 2025 10:00:00 +0100',
           'Message-ID: <r2@customer.test>',
@@ -26,6 +28,8 @@ describe('readInboundMail', () => {
         messageId: '<r2@customer.test>',
         referencedIds: ['<o2@acme.test>', '<o1@acme.test>', '<r0@customer.test>'],
         from: { address: 'jane@customer.test', name: 'Jane Doe' },
+        // To and Cc (a group's members too) without the inbox and the sender, once each.
+        cc: ['bob@customer.test', 'finance@customer.test', 'ann@customer.test'],
         subject: 'Re: Order 42',
         text: 'Hello',
         sentAt: '2025-03-03T09:00:00.000Z',

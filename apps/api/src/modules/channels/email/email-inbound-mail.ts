@@ -1,4 +1,5 @@
-import { simpleParser, type Attachment, type ParsedMail } from 'mailparser';
+import { MAX_EMAIL_CC } from '@orbitdesk/shared';
+import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
 import { contentMessageId, ownMessageId, referencedMessageIds } from './email-message-ids.js';
 import { stripQuotedReply } from './email-quoted-reply.js';
 
@@ -17,6 +18,8 @@ export interface InboundMail {
   /** The ids it replies to, most telling first: how it finds its conversation. */
   referencedIds: string[];
   from: { address: string; name?: string };
+  /** The others it was sent to (To and Cc, without the inbox and the sender), lower-case, first 50. */
+  cc: string[];
   subject?: string;
   text: string;
   html?: string;
@@ -54,6 +57,7 @@ export async function readInboundMail(raw: Buffer, inboxAddress: string): Promis
       messageId: ownMessageId(parsed.messageId) ?? contentMessageId(raw),
       referencedIds: referencedMessageIds(parsed.inReplyTo, parsed.references),
       from: { address, ...(name ? { name } : {}) },
+      cc: otherRecipients(parsed, [address, inboxAddress.toLowerCase()]),
       ...(subject ? { subject } : {}),
       text: text.slice(0, MAX_TEXT),
       ...(html ? { html } : {}),
@@ -61,6 +65,19 @@ export async function readInboundMail(raw: Buffer, inboxAddress: string): Promis
       attachments: parsed.attachments,
     },
   };
+}
+
+/** The To and Cc addresses (groups flattened) other than `exclude`, lower-case, once each, at most MAX_EMAIL_CC. */
+function otherRecipients(parsed: ParsedMail, exclude: string[]): string[] {
+  const lists = [parsed.to, parsed.cc].flatMap((field) =>
+    Array.isArray(field) ? field : field ? [field] : [],
+  );
+  const addresses = lists
+    .flatMap((list: AddressObject) => list.value)
+    .flatMap((a) => (a.group ? a.group : [a]))
+    .map((a) => a.address?.trim().toLowerCase() ?? '')
+    .filter((a) => a.length > 0 && a.length <= 254 && a.includes('@') && !exclude.includes(a));
+  return [...new Set(addresses)].slice(0, MAX_EMAIL_CC);
 }
 
 /** A header as written (unfolded), by its lower-case name. */

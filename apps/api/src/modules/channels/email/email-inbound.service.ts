@@ -71,6 +71,7 @@ export class EmailInboundService {
         text: mail.text,
         ...(mail.subject ? { subject: mail.subject } : {}),
         ...(mail.html ? { html: mail.html } : {}),
+        ...(mail.cc.length ? { cc: mail.cc } : {}),
         ...(attachments.length ? { attachments } : {}),
       },
       sentAt: mail.sentAt,

@@ -17,8 +17,13 @@ const contact = {
 } as unknown as TContact;
 const message = (type: TMessage['type'], content: Record<string, unknown>) =>
   ({ id: '5a0b5fd4-2f36-4d7c-9a55-7a4f6d0b9e11', type, content }) as TMessage;
-const thread = (subject: string | null, ids: ['in' | 'out', string][] = []): EmailThread => ({
+const thread = (
+  subject: string | null,
+  ids: ['in' | 'out', string][] = [],
+  cc: string[] = [],
+): EmailThread => ({
   subject,
+  cc,
   messages: ids.map(([direction, messageId]) => ({ direction, messageId })),
 });
 
@@ -39,6 +44,7 @@ describe('composeReply', () => {
     expect(draft).toEqual({
       from: { name: 'Acme Support', address: 'support@Acme.test' },
       to: 'jane@customer.test',
+      cc: [],
       subject: 'Re: Broken login',
       messageId: '<5a0b5fd4-2f36-4d7c-9a55-7a4f6d0b9e11@acme.test>',
       inReplyTo: '<c@customer.test>',
@@ -47,6 +53,34 @@ describe('composeReply', () => {
       html: '<div>Fixed &lt;now&gt; &amp; done<br>\nBye</div>',
       files: [],
     });
+  });
+
+  it("copies everyone on the customer's latest email (reply all), or whom the reply names; never the customer or the inbox", () => {
+    const onThread = thread('Q', [['in', '<a@customer.test>']], ['boss@customer.test', 'Support@acme.test']);
+    const all = composeReply({
+      config,
+      conversation,
+      contact,
+      message: message('text', { text: 'x' }),
+      thread: onThread,
+    });
+    expect(all.cc).toEqual(['boss@customer.test']);
+    const named = composeReply({
+      config,
+      conversation,
+      contact,
+      message: message('text', { text: 'x', cc: ['Finance@customer.test', 'jane@customer.test'] }),
+      thread: onThread,
+    });
+    expect(named.cc).toEqual(['finance@customer.test']);
+    const nobody = composeReply({
+      config,
+      conversation,
+      contact,
+      message: message('text', { text: 'x', cc: [] }),
+      thread: onThread,
+    });
+    expect(nobody.cc).toEqual([]);
   });
 
   it('keeps an existing Re:, and names the conversation when nothing was received yet', () => {

@@ -11,6 +11,8 @@ const MAX_REFERENCES = 20;
 export interface ReplyDraft {
   from: string | { name: string; address: string };
   to: string;
+  /** Who gets a copy: the message's own `cc`, else everyone on the customer's latest email (reply all). */
+  cc: string[];
   subject: string;
   /** Generated from the message id: the same on every retry, so a receiver sees a resend as one email. */
   messageId: string;
@@ -39,12 +41,17 @@ export function composeReply(input: {
   const to = contact.identities.find((i) => i.channelType === 'email')?.identifier ?? contact.email;
   if (!to) throw new ChannelSendError(true, 'The contact has no email address');
   const body = bodyOf(message);
+  const own = config.emailAddress.toLowerCase();
+  const cc = [...new Set((body.cc ?? thread.cc).map((a) => a.toLowerCase()))].filter(
+    (a) => a !== own && a !== to.toLowerCase(),
+  );
   const known = thread.messages.filter((m) => !isSyntheticMessageId(m.messageId));
   const inReplyTo = known.filter((m) => m.direction === 'in').at(-1)?.messageId;
   const references = known.map((m) => m.messageId).slice(-MAX_REFERENCES);
   return {
     from: config.fromName ? { name: config.fromName, address: config.emailAddress } : config.emailAddress,
     to,
+    cc,
     subject: body.subject ?? replySubject(thread.subject, conversation.number),
     messageId: `<${message.id}@${domainOf(config.emailAddress)}>`,
     ...(inReplyTo ? { inReplyTo } : {}),
@@ -65,6 +72,8 @@ interface Body {
   text: string;
   html?: string;
   subject?: string;
+  /** Given by the message (a text reply): replaces the thread's. */
+  cc?: string[];
   files: ReplyDraft['files'];
 }
 
@@ -79,6 +88,7 @@ function bodyOf(message: TMessage): Body {
       text: String(c.text),
       html: str(c.html),
       subject: str(c.subject),
+      ...(Array.isArray(c.cc) ? { cc: c.cc.filter((a): a is string => typeof a === 'string') } : {}),
       files: files.map((f) => ({ attachmentId: f.attachmentId, filename: f.filename })),
     };
   }

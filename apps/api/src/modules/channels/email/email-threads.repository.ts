@@ -7,6 +7,8 @@ import { messages } from '../../../db/schema/index.js';
 export interface EmailThread {
   /** The subject of its first received email; null when it had none (or nothing was received yet). */
   subject: string | null;
+  /** The others on the customer's latest email (its `cc`), who get a copy of a reply unless it names its own. */
+  cc: string[];
   /** Its latest emails with a Message-ID, oldest first. */
   messages: { direction: 'in' | 'out'; messageId: string }[];
 }
@@ -40,8 +42,8 @@ export class EmailThreadsRepository {
   }
 
   /**
-   * What a reply needs: the subject of the conversation's first received email, and the Message-IDs of its
-   * latest emails (sent or received), oldest first, for In-Reply-To and References.
+   * What a reply needs: the subject of the conversation's first received email, the others on its latest one,
+   * and the Message-IDs of its latest emails (sent or received), oldest first, for In-Reply-To and References.
    */
   async thread(tx: TenantTx, conversationId: string, limit = 100): Promise<EmailThread> {
     const [first] = await tx
@@ -62,8 +64,15 @@ export class EmailThreadsRepository {
       )
       .orderBy(desc(messages.createdAt), desc(messages.id))
       .limit(limit);
+    const [latest] = await tx
+      .select({ cc: sql<unknown>`${messages.content}->'cc'` })
+      .from(messages)
+      .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, 'in')))
+      .orderBy(desc(messages.createdAt), desc(messages.id))
+      .limit(1);
     return {
       subject: first?.subject ?? null,
+      cc: Array.isArray(latest?.cc) ? latest.cc.filter((a): a is string => typeof a === 'string') : [],
       messages: rows.reverse().map((r) => ({ direction: r.direction, messageId: r.providerMessageId! })),
     };
   }
