@@ -4,6 +4,7 @@ import { ApiError } from '../api/client';
 import { currentSocket } from '../realtime/socket';
 import { ghostButton, primaryButton } from '../ui/classes';
 import { PaperclipIcon } from '../ui/icons';
+import { parseCc } from './email';
 import { MentionList } from './mention-list';
 import { mentionQuery, mentionToken } from './mentions';
 import { messageTypeFor, uploadAttachment, useSendMessage } from './mutations';
@@ -15,14 +16,23 @@ interface Props {
   conversationId: string;
   /** False when the service window has closed: only private notes may be written. */
   canReply: boolean;
+  /** Email inboxes: who a reply copies unless the agent changes it (everyone on the customer's latest email). */
+  emailCc?: string[];
 }
 
 /**
  * Reply or private note. Enter sends, Shift+Enter breaks the line. In a note, `@` offers the workspace's
  * users and inserts the mention token the API notifies. A picked file is uploaded first, then sent by id.
  */
-export function Composer({ conversationId, canReply }: Props) {
+export function Composer({ conversationId, canReply, emailCc }: Props) {
   const [text, setText] = useState('');
+  const defaultCc = emailCc?.join(', ') ?? '';
+  // The Cc field: the thread's default until the agent edits it (then the reply names its own cc).
+  const [cc, setCc] = useState<{ typed: string; edited: boolean }>({ typed: defaultCc, edited: false });
+  useEffect(() => {
+    setCc((current) => (current.edited ? current : { typed: defaultCc, edited: false }));
+  }, [defaultCc]);
+  useEffect(() => setCc({ typed: defaultCc, edited: false }), [conversationId]);
   const [isPrivate, setPrivate] = useState(!canReply);
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
@@ -88,9 +98,16 @@ export function Composer({ conversationId, canReply }: Props) {
           },
         });
       } else {
-        await send.mutateAsync({ conversationId, isPrivate, type: 'text', content: { text: body } });
+        const ownCc = emailCc !== undefined && !isPrivate && cc.edited ? { cc: parseCc(cc.typed) } : {};
+        await send.mutateAsync({
+          conversationId,
+          isPrivate,
+          type: 'text',
+          content: { text: body, ...ownCc },
+        });
       }
       setText('');
+      setCc({ typed: defaultCc, edited: false });
       setFile(null);
       setTypingState(false);
     } catch (err) {
@@ -170,6 +187,20 @@ export function Composer({ conversationId, canReply }: Props) {
           </span>
         )}
       </div>
+      {emailCc !== undefined && !isPrivate && (
+        <label className="mb-2 flex items-center gap-2 text-xs text-slate-600 dark:text-slate-400">
+          Cc
+          <input
+            type="text"
+            value={cc.typed}
+            aria-label="Cc"
+            data-testid="composer-cc"
+            placeholder="Nobody else"
+            className="flex-1 rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950"
+            onChange={(e) => setCc({ typed: e.target.value, edited: true })}
+          />
+        </label>
+      )}
       <div className="relative flex items-end gap-2">
         {candidates.length > 0 && (
           <MentionList users={candidates} highlight={highlight} onPick={insertMention} />

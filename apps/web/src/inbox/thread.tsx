@@ -3,6 +3,7 @@ import { joinConversation } from '../realtime/socket';
 import { durationLeft } from '../ui/format';
 import { ErrorState, Spinner } from '../ui/states';
 import { Composer } from './composer';
+import { replyAllCc } from './email';
 import { MessageList } from './message-list';
 import { useMarkRead } from './mutations';
 import { useChannels, useConversation, useMessages } from './queries';
@@ -72,7 +73,11 @@ export function Thread({ conversationId, backTo }: { conversationId: string; bac
       <MessageList conversationId={conversationId} />
       <TypingIndicator conversationId={conversationId} />
       <WindowBanner window={window} />
-      <Composer conversationId={conversationId} canReply={window.kind !== 'closed'} />
+      <Composer
+        conversationId={conversationId}
+        canReply={window.kind !== 'closed'}
+        emailCc={channelType === 'email' ? replyAllCc(loaded) : undefined}
+      />
     </div>
   );
 }
