@@ -84,6 +84,7 @@ export function Composer({ conversationId, canReply, emailCc }: Props) {
     setBusy(true);
     setError(null);
     try {
+      const ownCc = emailCc !== undefined && !isPrivate && cc.edited ? { cc: parseCc(cc.typed) } : {};
       if (file) {
         const stored = await uploadAttachment(file);
         await send.mutateAsync({
@@ -95,10 +96,10 @@ export function Composer({ conversationId, canReply, emailCc }: Props) {
             filename: stored.fileName,
             mimeType: stored.contentType,
             ...(body ? { caption: body } : {}),
+            ...ownCc,
           },
         });
       } else {
-        const ownCc = emailCc !== undefined && !isPrivate && cc.edited ? { cc: parseCc(cc.typed) } : {};
         await send.mutateAsync({
           conversationId,
           isPrivate,

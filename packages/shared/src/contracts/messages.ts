@@ -5,6 +5,7 @@ const ZHttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }
 
 /** At most this many addresses get a copy of an email reply. */
 export const MAX_EMAIL_CC = 50;
+const ZEmailCc = z.array(z.email().max(254)).max(MAX_EMAIL_CC);
 
 export const ZTextContent = z.strictObject({
   text: z
@@ -19,7 +20,7 @@ export const ZTextContent = z.strictObject({
    * Email: the other people on the thread. On a received email, its To and Cc addresses other than the inbox's and
    * the sender's; on an agent's reply, who gets a copy (absent: everyone on the customer's latest email; [] nobody).
    */
-  cc: z.array(z.email().max(254)).max(MAX_EMAIL_CC).optional(),
+  cc: ZEmailCc.optional(),
   /** Email: files that came with the message, stored as attachments. */
   attachments: z
     .array(
@@ -43,6 +44,8 @@ export const ZMediaContent = z
     caption: z.string().max(1024).optional(),
     filename: z.string().max(255).optional(),
     mimeType: z.string().max(100).optional(),
+    /** Email: who the reply carrying this file copies (as a text message's `cc`). */
+    cc: ZEmailCc.optional(),
   })
   .refine((c) => c.url !== undefined || c.attachmentId !== undefined, {
     message: 'url or attachmentId is required',

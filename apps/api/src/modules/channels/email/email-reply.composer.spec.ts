@@ -81,6 +81,17 @@ describe('composeReply', () => {
       thread: onThread,
     });
     expect(nobody.cc).toEqual([]);
+    const file = composeReply({
+      config,
+      conversation,
+      contact,
+      message: message('document', {
+        attachmentId: '0b8e7a36-55c6-4bd4-9e0a-3f0e2a1c9d77',
+        cc: ['ann@customer.test'],
+      }),
+      thread: onThread,
+    });
+    expect(file.cc).toEqual(['ann@customer.test']);
   });
 
   it('keeps an existing Re:, and names the conversation when nothing was received yet', () => {

@@ -72,7 +72,7 @@ interface Body {
   text: string;
   html?: string;
   subject?: string;
-  /** Given by the message (a text reply): replaces the thread's. */
+  /** Given by the message (a text or file reply): replaces the thread's. */
   cc?: string[];
   files: ReplyDraft['files'];
 }
@@ -88,7 +88,7 @@ function bodyOf(message: TMessage): Body {
       text: String(c.text),
       html: str(c.html),
       subject: str(c.subject),
-      ...(Array.isArray(c.cc) ? { cc: c.cc.filter((a): a is string => typeof a === 'string') } : {}),
+      ...ccOf(c),
       files: files.map((f) => ({ attachmentId: f.attachmentId, filename: f.filename })),
     };
   }
@@ -98,7 +98,11 @@ function bodyOf(message: TMessage): Body {
     // A file given only by URL is linked, not fetched: the worker does not download what a message points at.
     const text =
       attachmentId || !str(c.url) ? caption : [caption, String(c.url)].filter(Boolean).join('\n\n');
-    return { text, files: attachmentId ? [{ attachmentId, filename: str(c.filename) }] : [] };
+    return {
+      text,
+      files: attachmentId ? [{ attachmentId, filename: str(c.filename) }] : [],
+      ...ccOf(c),
+    };
   }
   if (message.type === 'location') {
     const map = `https://www.openstreetmap.org/?mlat=${String(c.latitude)}&mlon=${String(c.longitude)}`;
@@ -106,6 +110,10 @@ function bodyOf(message: TMessage): Body {
   }
   throw new ChannelSendError(true, `Email inboxes cannot send ${message.type} messages`);
 }
+
+/** The message's own `cc`, when it names one. */
+const ccOf = (c: Record<string, unknown>): { cc?: string[] } =>
+  Array.isArray(c.cc) ? { cc: c.cc.filter((a): a is string => typeof a === 'string') } : {};
 
 const escapeHtml = (s: string) =>
   s
