@@ -57,41 +57,16 @@ describe('composeReply', () => {
 
   it("copies everyone on the customer's latest email (reply all), or whom the reply names; never the customer or the inbox", () => {
     const onThread = thread('Q', [['in', '<a@customer.test>']], ['boss@customer.test', 'Support@acme.test']);
-    const all = composeReply({
-      config,
-      conversation,
-      contact,
-      message: message('text', { text: 'x' }),
-      thread: onThread,
-    });
-    expect(all.cc).toEqual(['boss@customer.test']);
-    const named = composeReply({
-      config,
-      conversation,
-      contact,
-      message: message('text', { text: 'x', cc: ['Finance@customer.test', 'jane@customer.test'] }),
-      thread: onThread,
-    });
-    expect(named.cc).toEqual(['finance@customer.test']);
-    const nobody = composeReply({
-      config,
-      conversation,
-      contact,
-      message: message('text', { text: 'x', cc: [] }),
-      thread: onThread,
-    });
-    expect(nobody.cc).toEqual([]);
-    const file = composeReply({
-      config,
-      conversation,
-      contact,
-      message: message('document', {
-        attachmentId: '0b8e7a36-55c6-4bd4-9e0a-3f0e2a1c9d77',
-        cc: ['ann@customer.test'],
-      }),
-      thread: onThread,
-    });
-    expect(file.cc).toEqual(['ann@customer.test']);
+    const ccOf = (type: TMessage['type'], content: Record<string, unknown>) =>
+      composeReply({ config, conversation, contact, message: message(type, content), thread: onThread }).cc;
+    expect(ccOf('text', { text: 'x' })).toEqual(['boss@customer.test']);
+    expect(ccOf('text', { text: 'x', cc: ['Finance@customer.test', 'jane@customer.test'] })).toEqual([
+      'finance@customer.test',
+    ]);
+    expect(ccOf('text', { text: 'x', cc: [] })).toEqual([]);
+    expect(
+      ccOf('document', { attachmentId: '0b8e7a36-55c6-4bd4-9e0a-3f0e2a1c9d77', cc: ['ann@customer.test'] }),
+    ).toEqual(['ann@customer.test']);
   });
 
   it('keeps an existing Re:, and names the conversation when nothing was received yet', () => {
