@@ -165,23 +165,16 @@ export class AiToolsService {
     if (flow.status !== 'ACTIVE' || !flow.publishedVersionId) {
       throw new ToolRefused(`The flow "${flow.name}" is not active, so it cannot be started`);
     }
+    const names = Object.keys(args.variables ?? {});
     await this.flowRuns.enqueue({
       kind: 'start',
       tenantId: requestContext.tenantId(),
       flowId: flow.id,
       contactId: claims.contactId,
       webhook: null,
-      ...(args.variables && Object.keys(args.variables).length ? { variables: args.variables } : {}),
+      ...(names.length ? { variables: args.variables } : {}),
     });
-    return {
-      started: {
-        flowId: flow.id,
-        name: flow.name,
-        ...(args.variables && Object.keys(args.variables).length
-          ? { variables: Object.keys(args.variables) }
-          : {}),
-      },
-    };
+    return { started: { flowId: flow.id, name: flow.name, ...(names.length ? { variables: names } : {}) } };
   }
 
   private async updateConversation(
