@@ -2,7 +2,7 @@ import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nest
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../../config/app-config.js';
-import { bullPrefix, createBullConnection } from './bullmq-connection.js';
+import { bullPrefix, createBullConnection, logQueueErrors } from './bullmq-connection.js';
 
 export const SWEEP_JOB = 'sweep';
 /** How often a sweep runs unless its subclass says otherwise. */
@@ -56,6 +56,7 @@ export abstract class PeriodicSweep implements OnApplicationBootstrap, OnModuleD
     this.connection = connection;
     const prefix = bullPrefix(this.sweepConfig);
     this.queue = new Queue(this.queueName, { connection, prefix });
+    logQueueErrors(this.queue, this.logger, this.queueName);
     await this.queue.upsertJobScheduler(
       SWEEP_JOB,
       { every: this.everyMs },

@@ -1,9 +1,9 @@
-import type { OnModuleDestroy } from '@nestjs/common';
+import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Queue, type DefaultJobOptions, type JobsOptions, type JobState } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../../config/app-config.js';
 import { coalesceRedisWrites } from '../net/coalesce-writes.js';
-import { bullPrefix, createBullConnection } from './bullmq-connection.js';
+import { bullPrefix, createBullConnection, logQueueErrors } from './bullmq-connection.js';
 
 /** What `addIfAbsent` did: added the job, or found one in this state. */
 export type RequeueResult = 'added' | JobState | 'unknown';
@@ -27,6 +27,7 @@ export abstract class QueueProducer<T> implements OnModuleDestroy {
       // Fail the request at once when Redis is not connected, rather than wait for it.
       skipWaitingForReady: true,
     });
+    logQueueErrors(this.queue, new Logger(QueueProducer.name), name);
   }
 
   /**

@@ -8,7 +8,7 @@ import {
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DomainEvents } from '../../common/events/domain-events.js';
-import { bullPrefix, createBullConnection } from '../../common/queue/bullmq-connection.js';
+import { bullPrefix, createBullConnection, logQueueErrors } from '../../common/queue/bullmq-connection.js';
 import { requestContext } from '../../common/tenancy/request-context.js';
 import { TenantDb } from '../../common/tenancy/tenant-db.service.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
@@ -45,6 +45,7 @@ export class ConversationWakeWorker implements OnApplicationBootstrap, OnModuleD
     this.connection = connection;
     const prefix = bullPrefix(this.config);
     this.queue = new Queue(CONVERSATION_WAKE_QUEUE, { connection, prefix });
+    logQueueErrors(this.queue, this.logger, CONVERSATION_WAKE_QUEUE);
     await this.queue.upsertJobScheduler(
       SWEEP_JOB,
       { every: SWEEP_EVERY_MS },
