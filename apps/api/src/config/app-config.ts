@@ -49,8 +49,11 @@ export const ZEnv = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: url(/^postgres(ql)?:$/),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
-  /** Inbound group commit (ChannelPipelineRepository): parallel lanes, and messages per transaction at most. */
-  INBOUND_BATCH_LANES: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * Inbound group commit (ChannelPipelineRepository): parallel lanes, and messages per transaction at most. One lane
+   * makes the larger batches that inbound_ingest_batch stores cheapest (bench/RESULTS.md, 2026-11-22 03:39).
+   */
+  INBOUND_BATCH_LANES: z.coerce.number().int().min(1).max(64).default(1),
   INBOUND_BATCH_MAX: z.coerce.number().int().min(1).max(500).default(64),
   REDIS_URL: url(/^rediss?:$/),
   REDIS_KEY_PREFIX: z.string().max(50).default('od:'),

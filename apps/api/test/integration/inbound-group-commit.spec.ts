@@ -7,7 +7,7 @@ import { recordIngestCalls } from '../support/ingest-calls.js';
 import { countTenantRows, inbound, makeApiInbox, textFrom } from '../support/inbox.js';
 import { startTestApp, type TestContext } from '../support/test-app.js';
 
-/** Group commit of inbound messages (ChannelPipelineRepository + inbound_ingest_many, migration 0019). */
+/** Group commit of inbound messages (ChannelPipelineRepository + inbound_ingest_batch, migration 0024). */
 describe('inbound group commit', () => {
   let ctx: TestContext;
 
@@ -43,7 +43,7 @@ describe('inbound group commit', () => {
     );
     expect(results.map((r) => r.status)).toEqual(Array(30).fill(200));
     expect(results.every((r) => r.body.duplicate === false)).toBe(true);
-    // Fewer transactions than messages: several messages went in one inbound_ingest_many call.
+    // Fewer transactions than messages: several messages went in one inbound_ingest_batch call.
     expect(calls.batches.length).toBeGreaterThan(0);
     expect(Math.max(...calls.batches.map((b) => b.length))).toBeGreaterThan(1);
     expect(calls.batches.reduce((n, b) => n + b.length, 0) + calls.one).toBe(30);
@@ -148,19 +148,24 @@ describe('inbound group commit', () => {
           content: { text: `for ${tenantId}` },
         }),
       );
-    const { calls } = await recordIngestCalls(ctx.database, () =>
-      Promise.all(
-        Array.from({ length: 20 }, (_, k) =>
-          k % 2 ? send(A.tenant.id, inboxA.id, k) : send(B.tenant.id, inboxB.id, k),
+    // The first round makes the contacts (one message at a time inside the batches); in the second every sender
+    // is known, so each workspace's part of a batch is stored by the set-based statements, under its own tenant.
+    for (const round of [0, 1]) {
+      const { calls } = await recordIngestCalls(ctx.database, () =>
+        Promise.all(
+          Array.from({ length: 20 }, (_, i) => {
+            const k = round * 20 + i;
+            return k % 2 ? send(A.tenant.id, inboxA.id, k) : send(B.tenant.id, inboxB.id, k);
+          }),
         ),
-      ),
-    );
-    expect(calls.batches.some((b) => new Set(b.map((i) => i.tenant)).size === 2)).toBe(true);
+      );
+      expect(calls.batches.some((b) => new Set(b.map((i) => i.tenant)).size === 2)).toBe(true);
+    }
     for (const [T, inbox] of [
       [A, inboxA],
       [B, inboxB],
     ] as const) {
-      expect(await count('messages', T.tenant.id)).toBe(10);
+      expect(await count('messages', T.tenant.id)).toBe(20);
       expect(await count('contacts', T.tenant.id)).toBe(5);
       const { rows } = await ctx.database.unsafe.execute<{ bad: number }>(
         sql`select count(*)::int as bad from messages m
@@ -172,5 +177,167 @@ describe('inbound group commit', () => {
       );
       expect(rows[0]!.bad).toBe(0);
     }
+  });
+
+  it('stores known senders set-based, with the outcomes and rows that one message at a time gives', async () => {
+    // Two workspaces with the same history; then the same deliveries, one at a time in A (inbound_ingest) and as
+    // one batch in B (inbound_ingest_batch). Both must end the same, item by item.
+    const A = await makeTenantWithUser(ctx.app, ctx.database, 'ADMIN');
+    const B = await makeTenantWithUser(ctx.app, ctx.database, 'ADMIN');
+    const inboxA = await makeApiInbox(ctx.app, A.token);
+    const inboxB = await makeApiInbox(ctx.app, B.token);
+    type Extra = { name?: string | null; direction?: 'in' | 'out'; newConversation?: boolean };
+    const item = (
+      tenant: string,
+      channelId: string,
+      who: string,
+      pid: string,
+      text: string,
+      x: Extra = {},
+    ) => ({
+      tenant,
+      msg: {
+        channelId,
+        channelType: 'api',
+        providerMessageId: pid,
+        type: 'text',
+        content: { text },
+        preview: text,
+        sentAt: null,
+        conversationId: null,
+        newConversation: x.newConversation ?? false,
+        direction: x.direction ?? 'in',
+        contact: { identifier: who, name: x.name === undefined ? 'Known' : x.name, phone: null, email: null },
+      },
+    });
+    const one = async (it: ReturnType<typeof item>) =>
+      (
+        await ctx.database.pool.query<{ r: Record<string, unknown> }>('select inbound_ingest($1, $2) as r', [
+          it.tenant,
+          JSON.stringify(it.msg),
+        ])
+      ).rows[0]!.r;
+    const history: [string, string, Extra?][] = [
+      ['k1', 'h-k1'],
+      ['k2', 'h-k2'],
+      ['k3', 'h-k3'],
+      ['resolved', 'h-resolved'],
+      ['snoozed', 'h-snoozed'],
+      ['dup', 'dup-old'],
+      ['nameless', 'h-nameless', { name: null }],
+      ['echo', 'h-echo'],
+      ['thread', 'h-thread'],
+    ];
+    for (const [T, inbox] of [
+      [A, inboxA],
+      [B, inboxB],
+    ] as const) {
+      for (const [who, pid, x] of history) await one(item(T.tenant.id, inbox.id, who, pid, `was ${who}`, x));
+      await ctx.database.pool.query(
+        `update conversations c set status = case i.identifier when 'resolved' then 'resolved' else 'snoozed' end,
+           snoozed_until = case i.identifier when 'snoozed' then now() + interval '1 hour' end
+         from contact_identities i
+         where i.contact_id = c.contact_id and c.tenant_id = $1 and i.identifier in ('resolved', 'snoozed')`,
+        [T.tenant.id],
+      );
+    }
+    const deliveries: [string, string, Extra?][] = [
+      ['k1', 'b-1'],
+      ['new', 'b-2'],
+      ['resolved', 'b-3'],
+      ['k1', 'b-4'],
+      ['dup', 'dup-old'],
+      ['k2', 'b-5'],
+      ['k3', 'b-6'],
+      ['snoozed', 'b-7'],
+      ['nameless', 'b-8', { name: 'Named now' }],
+      ['resolved', 'b-9'],
+      ['echo', 'b-10', { direction: 'out' }],
+      ['k3', 'b-6'],
+      ['new', 'b-11'],
+      ['thread', 'b-12', { newConversation: true }],
+      ['dup', 'b-13'],
+      ['k1', 'b-14'],
+    ];
+    const sequential = [];
+    for (const [k, [who, pid, x]] of deliveries.entries()) {
+      sequential.push(await one(item(A.tenant.id, inboxA.id, who, pid, `m${k}`, x)));
+    }
+    const client = await ctx.database.pool.connect();
+    let batched: Record<string, unknown>[];
+    let singleCalls: number;
+    try {
+      await client.query('begin');
+      await client.query(`set local track_functions = 'pl'`);
+      batched = (
+        await client.query<{ r: Record<string, unknown> }>('select r from inbound_ingest_batch($1) r', [
+          JSON.stringify(
+            deliveries.map(([who, pid, x], k) => item(B.tenant.id, inboxB.id, who, pid, `m${k}`, x)),
+          ),
+        ])
+      ).rows.map((row) => row.r);
+      singleCalls = (
+        await client.query<{ n: number }>(
+          `select coalesce(sum(calls), 0)::int as n from pg_stat_xact_user_functions where funcname = 'inbound_ingest'`,
+        )
+      ).rows[0]!.n;
+      await client.query('commit');
+    } finally {
+      client.release();
+    }
+    // Set-based: k1 ×3, k2, resolved ×2, snoozed. One at a time: the new sender ×2, the duplicate's sender ×2
+    // (one item already stored), k3 ×2 (its provider id twice), the nameless contact, the echo, the new thread.
+    expect(singleCalls).toBe(9);
+
+    const outcome = (r: Record<string, unknown>) => {
+      const m = r.message as Record<string, unknown>;
+      const c = r.conversation as Record<string, unknown>;
+      return {
+        flags: [r.duplicate, r.conversationCreated, r.conversationReopened, r.contactCreated],
+        message: [
+          (m.content as { text: string }).text,
+          m.direction,
+          m.status,
+          m.provider_message_id,
+          m.sender_type,
+        ],
+        conversation: [c.number, c.status, c.snoozed_until, c.unread_count, c.last_message_preview],
+        waiting: c.waiting_since !== null,
+        lastIsThis: r.duplicate || m.direction === 'out' || c.last_message_at === m.created_at,
+      };
+    };
+    expect(batched.map(outcome)).toEqual(sequential.map(outcome));
+    expect(batched.every((r) => outcome(r).lastIsThis)).toBe(true);
+
+    const state = async (tenantId: string) => ({
+      messages: (
+        await ctx.database.unsafe.execute(
+          sql`select c.number, m.content->>'text' as text, m.direction, m.status, m.provider_message_id,
+                m.sender_type, m.sender_id is not null as has_sender
+              from messages m join conversations c on c.id = m.conversation_id
+              where m.tenant_id = ${tenantId} order by c.number, m.created_at, m.id`,
+        )
+      ).rows,
+      conversations: (
+        await ctx.database.unsafe.execute(
+          sql`select c.number, c.status, c.snoozed_until is null as awake, c.unread_count, c.last_message_preview,
+                c.waiting_since is not null as waiting, c.last_inbound_at is not null as inbound,
+                c.last_message_at = (select max(m.created_at) from messages m where m.conversation_id = c.id) as last,
+                (select count(distinct m.created_at) = count(*) from messages m where m.conversation_id = c.id) as ordered
+              from conversations c where c.tenant_id = ${tenantId} order by c.number`,
+        )
+      ).rows,
+      contacts: (
+        await ctx.database.unsafe.execute(
+          sql`select name from contacts where tenant_id = ${tenantId} order by name nulls first`,
+        )
+      ).rows,
+    });
+    const [stateA, stateB] = [await state(A.tenant.id), await state(B.tenant.id)];
+    expect(stateB).toEqual(stateA);
+    expect(stateB.conversations.every((c) => c.last && c.ordered)).toBe(true);
+    expect(
+      stateB.messages.filter((m) => m.text === 'm0' || m.text === 'm3' || m.text === 'm15'),
+    ).toHaveLength(3);
   });
 });

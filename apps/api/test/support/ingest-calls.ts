@@ -8,7 +8,7 @@ export async function recordIngestCalls<T>(database: Database, work: () => Promi
   (pool as unknown as { query: unknown }).query = (...args: unknown[]) => {
     // The repository sends them as named query configs: { name, text, values }.
     const { text = '', values } = (args[0] ?? {}) as { text?: string; values?: string[] };
-    if (text.includes('inbound_ingest_many')) {
+    if (text.includes('inbound_ingest_batch')) {
       calls.batches.push(JSON.parse(values![0]!) as { tenant: string }[]);
     } else if (text.includes('inbound_ingest(')) calls.one++;
     return original(...args);

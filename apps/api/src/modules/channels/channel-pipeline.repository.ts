@@ -45,7 +45,8 @@ export class ChannelPipelineRepository {
   /**
    * Inbound messages go to Postgres by group commit (db/group-commit.ts): INBOUND_BATCH_LANES lanes by sender, each
    * one transaction at a time, and what arrives meanwhile is stored by the lane's next transaction, up to
-   * INBOUND_BATCH_MAX messages (inbound_ingest_many, migration 0019).
+   * INBOUND_BATCH_MAX messages (inbound_ingest_batch, migration 0024: known senders' messages to their current
+   * conversation by set-based statements, the rest through inbound_ingest).
    */
   private readonly inbound: GroupCommit<IngestItem, RawOutcome>;
 
@@ -98,8 +99,8 @@ export class ChannelPipelineRepository {
 
   private async ingestMany(items: IngestItem[]): Promise<RawOutcome[]> {
     const { rows } = await this.db.pool.query<{ r: RawOutcome }>({
-      name: 'inbound_ingest_many',
-      text: 'select r from inbound_ingest_many($1) r',
+      name: 'inbound_ingest_batch',
+      text: 'select r from inbound_ingest_batch($1) r',
       values: [JSON.stringify(items)],
     });
     return rows.map((row) => row.r);
