@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainEvents, type DomainEventMap } from '../../src/common/events/domain-events.js';
 import { startWorker, type RunningWorker } from '../../src/worker.js';
-import { login, makeApiKey, makeTenantWithUser, makeUser } from '../support/factories.js';
+import { login, makeApiKey, makeConversation, makeTenantWithUser, makeUser } from '../support/factories.js';
 import { inbound, makeApiInbox, startCallbackServer, textFrom } from '../support/inbox.js';
 import { http, startTestApp, type TestContext } from '../support/test-app.js';
 
@@ -217,6 +217,48 @@ describe('sending messages', () => {
       content: { url: 'https://cdn.example.test/x.png' },
     });
     expect(image.status).toBe(201);
+  });
+
+  it('refuses copies (cc, bcc) outside an email reply, naming them, and stores nothing', async () => {
+    const conversationId = await conversation();
+    const count = async () =>
+      (
+        await ctx.database.unsafe.execute<{ n: number }>(
+          sql`select count(*)::int as n from messages where conversation_id = ${conversationId}`,
+        )
+      ).rows[0]!.n;
+    const before = await count();
+    const onApi = await send({ conversationId, type: 'text', content: { text: 'hi', cc: ['a@b.test'] } });
+    expect(onApi.status).toBe(422);
+    expect(onApi.body.message).toBe('Copies (cc) are for email replies only; this inbox is api');
+    const both = await send({
+      conversationId,
+      type: 'text',
+      content: { text: 'hi', cc: [], bcc: ['boss@acme.test'] },
+    });
+    expect(both.body.message).toBe('Copies (cc, bcc) are for email replies only; this inbox is api');
+
+    // On an email conversation a note is not sent, so it copies no one.
+    const tenantId = A.tenant.id;
+    const mail = (
+      await ctx.database.unsafe.execute<{ id: string }>(
+        sql`insert into channels (tenant_id, type, name) values (${tenantId}, 'email', 'Mail') returning id`,
+      )
+    ).rows[0]!;
+    const onEmail = await makeConversation(ctx.database, tenantId, { channelId: mail.id });
+    const note = await send({
+      conversationId: onEmail.id,
+      isPrivate: true,
+      type: 'text',
+      content: { text: 'internal', bcc: ['boss@acme.test'] },
+    });
+    expect(note.status).toBe(422);
+    expect(note.body.message).toBe('A private note is not sent, so it takes no copies (bcc)');
+    expect(await count()).toBe(before);
+    const noteRows = await ctx.database.unsafe.execute(
+      sql`select id from messages where conversation_id = ${onEmail.id}`,
+    );
+    expect(noteRows.rows).toEqual([]);
   });
 
   describe('24-hour customer-service window', () => {

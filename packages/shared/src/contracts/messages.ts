@@ -7,6 +7,14 @@ const ZHttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }
 export const MAX_EMAIL_CC = 50;
 const ZEmailCc = z.array(z.email().max(254)).max(MAX_EMAIL_CC);
 
+/**
+ * A message content's `cc` or `bcc` as stored (jsonb, read without trusting its shape): its string entries, or
+ * undefined when it is not a list (a message that names none; `[]` names nobody).
+ */
+export function emailAddressList(value: unknown): string[] | undefined {
+  return Array.isArray(value) ? value.filter((a): a is string => typeof a === 'string') : undefined;
+}
+
 export const ZTextContent = z.strictObject({
   text: z
     .string()
@@ -21,6 +29,11 @@ export const ZTextContent = z.strictObject({
    * the sender's; on an agent's reply, who gets a copy (absent: everyone on the customer's latest email; [] nobody).
    */
   cc: ZEmailCc.optional(),
+  /**
+   * Email, an agent's reply only: blind copies. They receive the email without being named in it, and a later
+   * reply does not copy them again.
+   */
+  bcc: ZEmailCc.optional(),
   /** Email: files that came with the message, stored as attachments. */
   attachments: z
     .array(
@@ -44,8 +57,9 @@ export const ZMediaContent = z
     caption: z.string().max(1024).optional(),
     filename: z.string().max(255).optional(),
     mimeType: z.string().max(100).optional(),
-    /** Email: who the reply carrying this file copies (as a text message's `cc`). */
+    /** Email: who the reply carrying this file copies, openly and blindly (as a text message's `cc` and `bcc`). */
     cc: ZEmailCc.optional(),
+    bcc: ZEmailCc.optional(),
   })
   .refine((c) => c.url !== undefined || c.attachmentId !== undefined, {
     message: 'url or attachmentId is required',

@@ -43,6 +43,7 @@ export class MessagesService {
     const { message, conversation, notified } = await this.tenantDb.run(async (tx) => {
       const found = await this.repo.findConversationWithChannel(tx, input.conversationId);
       if (!found) throw notFound('Conversation');
+      checkCopies(found.channel, input);
       if (!input.isPrivate) this.checkCanSend(found.channel, found.conversation, input);
       const text = input.isPrivate && typeof input.content.text === 'string' ? input.content.text : undefined;
       const mentions = text ? await this.notifications.resolveMentions(tx, text) : [];
@@ -122,5 +123,19 @@ export class MessagesService {
         `Outside the ${refusal.hours}-hour customer-service window: send an approved template`,
       );
     }
+  }
+}
+
+/** Copies (`cc`, `bcc`) are an email reply's: refused rather than ignored anywhere else. */
+function checkCopies(channel: ChannelRow, input: TSendMessageRequest): void {
+  const named = (['cc', 'bcc'] as const).filter((field) => input.content[field] !== undefined);
+  if (!named.length) return;
+  if (channel.type !== 'email') {
+    throw unprocessable(
+      `Copies (${named.join(', ')}) are for email replies only; this inbox is ${channel.type}`,
+    );
+  }
+  if (input.isPrivate) {
+    throw unprocessable(`A private note is not sent, so it takes no copies (${named.join(', ')})`);
   }
 }

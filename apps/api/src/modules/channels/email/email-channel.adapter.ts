@@ -60,6 +60,8 @@ export class EmailChannelAdapter implements IMessageChannel, OnModuleInit {
           from: draft.from,
           to: draft.to,
           ...(draft.cc.length ? { cc: draft.cc } : {}),
+          // Nodemailer sends to these without writing a Bcc header.
+          ...(draft.bcc.length ? { bcc: draft.bcc } : {}),
           subject: draft.subject,
           messageId: draft.messageId,
           inReplyTo: draft.inReplyTo,

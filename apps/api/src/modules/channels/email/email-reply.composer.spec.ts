@@ -45,6 +45,7 @@ describe('composeReply', () => {
       from: { name: 'Acme Support', address: 'support@Acme.test' },
       to: 'jane@customer.test',
       cc: [],
+      bcc: [],
       subject: 'Re: Broken login',
       messageId: '<5a0b5fd4-2f36-4d7c-9a55-7a4f6d0b9e11@acme.test>',
       inReplyTo: '<c@customer.test>',
@@ -67,6 +68,40 @@ describe('composeReply', () => {
     expect(
       ccOf('document', { attachmentId: '0b8e7a36-55c6-4bd4-9e0a-3f0e2a1c9d77', cc: ['ann@customer.test'] }),
     ).toEqual(['ann@customer.test']);
+  });
+
+  it('sends blind copies only to whom the reply names, never to who already gets it, nor the customer or the inbox', () => {
+    const onThread = thread('Q', [['in', '<a@customer.test>']], ['boss@customer.test']);
+    const copies = (type: TMessage['type'], content: Record<string, unknown>) => {
+      const draft = composeReply({
+        config,
+        conversation,
+        contact,
+        message: message(type, content),
+        thread: onThread,
+      });
+      return { cc: draft.cc, bcc: draft.bcc };
+    };
+    expect(copies('text', { text: 'x' })).toEqual({ cc: ['boss@customer.test'], bcc: [] });
+    expect(
+      copies('text', {
+        text: 'x',
+        bcc: [
+          'Audit@Acme.test',
+          'audit@acme.test',
+          'boss@customer.test',
+          'JANE@customer.test',
+          'support@acme.test',
+        ],
+      }),
+    ).toEqual({ cc: ['boss@customer.test'], bcc: ['audit@acme.test'] });
+    expect(
+      copies('document', {
+        attachmentId: '0b8e7a36-55c6-4bd4-9e0a-3f0e2a1c9d77',
+        cc: [],
+        bcc: ['ann@customer.test'],
+      }),
+    ).toEqual({ cc: [], bcc: ['ann@customer.test'] });
   });
 
   it('keeps an existing Re:, and names the conversation when nothing was received yet', () => {

@@ -1,4 +1,10 @@
-import type { MessageType, TContact, TConversation, TMessage } from '@orbitdesk/shared';
+import {
+  emailAddressList,
+  type MessageType,
+  type TContact,
+  type TConversation,
+  type TMessage,
+} from '@orbitdesk/shared';
 import { ChannelSendError } from '../message-channel.js';
 import { domainOf, type EmailInboxConfig } from './email-config.js';
 import { isSyntheticMessageId } from './email-message-ids.js';
@@ -13,6 +19,8 @@ export interface ReplyDraft {
   to: string;
   /** Who gets a copy: the message's own `cc`, else everyone on the customer's latest email (reply all). */
   cc: string[];
+  /** Who gets a blind copy: the message's own `bcc` (never in the headers; the SMTP envelope only). */
+  bcc: string[];
   subject: string;
   /** Generated from the message id: the same on every retry, so a receiver sees a resend as one email. */
   messageId: string;
@@ -41,10 +49,10 @@ export function composeReply(input: {
   const to = contact.identities.find((i) => i.channelType === 'email')?.identifier ?? contact.email;
   if (!to) throw new ChannelSendError(true, 'The contact has no email address');
   const body = bodyOf(message);
-  const own = config.emailAddress.toLowerCase();
-  const cc = [...new Set((body.cc ?? thread.cc).map((a) => a.toLowerCase()))].filter(
-    (a) => a !== own && a !== to.toLowerCase(),
-  );
+  const gets = [config.emailAddress.toLowerCase(), to.toLowerCase()];
+  const cc = othersThan(body.cc ?? thread.cc, gets);
+  // Blind copies: only whom the message itself names, and nobody who already gets it openly.
+  const bcc = othersThan(body.bcc ?? [], [...gets, ...cc]);
   const known = thread.messages.filter((m) => !isSyntheticMessageId(m.messageId));
   const inReplyTo = known.filter((m) => m.direction === 'in').at(-1)?.messageId;
   const references = known.map((m) => m.messageId).slice(-MAX_REFERENCES);
@@ -52,6 +60,7 @@ export function composeReply(input: {
     from: config.fromName ? { name: config.fromName, address: config.emailAddress } : config.emailAddress,
     to,
     cc,
+    bcc,
     subject: body.subject ?? replySubject(thread.subject, conversation.number),
     messageId: `<${message.id}@${domainOf(config.emailAddress)}>`,
     ...(inReplyTo ? { inReplyTo } : {}),
@@ -74,6 +83,8 @@ interface Body {
   subject?: string;
   /** Given by the message (a text or file reply): replaces the thread's. */
   cc?: string[];
+  /** Given by the message: blind copies of this reply only. */
+  bcc?: string[];
   files: ReplyDraft['files'];
 }
 
@@ -88,7 +99,7 @@ function bodyOf(message: TMessage): Body {
       text: String(c.text),
       html: str(c.html),
       subject: str(c.subject),
-      ...ccOf(c),
+      ...copiesOf(c),
       files: files.map((f) => ({ attachmentId: f.attachmentId, filename: f.filename })),
     };
   }
@@ -101,7 +112,7 @@ function bodyOf(message: TMessage): Body {
     return {
       text,
       files: attachmentId ? [{ attachmentId, filename: str(c.filename) }] : [],
-      ...ccOf(c),
+      ...copiesOf(c),
     };
   }
   if (message.type === 'location') {
@@ -111,9 +122,16 @@ function bodyOf(message: TMessage): Body {
   throw new ChannelSendError(true, `Email inboxes cannot send ${message.type} messages`);
 }
 
-/** The message's own `cc`, when it names one. */
-const ccOf = (c: Record<string, unknown>): { cc?: string[] } =>
-  Array.isArray(c.cc) ? { cc: c.cc.filter((a): a is string => typeof a === 'string') } : {};
+/** The message's own `cc` and `bcc`, those it names. */
+const copiesOf = (c: Record<string, unknown>): { cc?: string[]; bcc?: string[] } => {
+  const cc = emailAddressList(c.cc);
+  const bcc = emailAddressList(c.bcc);
+  return { ...(cc ? { cc } : {}), ...(bcc ? { bcc } : {}) };
+};
+
+/** `addresses` lower-case, once each, without any of `except` (lower-case already). */
+const othersThan = (addresses: string[], except: string[]): string[] =>
+  [...new Set(addresses.map((a) => a.toLowerCase()))].filter((a) => !except.includes(a));
 
 const escapeHtml = (s: string) =>
   s

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { emailAddressList } from '@orbitdesk/shared';
 import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { TenantTx } from '../../../db/database.js';
 import { messages } from '../../../db/schema/index.js';
@@ -72,7 +73,7 @@ export class EmailThreadsRepository {
       .limit(1);
     return {
       subject: first?.subject ?? null,
-      cc: Array.isArray(latest?.cc) ? latest.cc.filter((a): a is string => typeof a === 'string') : [],
+      cc: emailAddressList(latest?.cc) ?? [],
       messages: rows.reverse().map((r) => ({ direction: r.direction, messageId: r.providerMessageId! })),
     };
   }
