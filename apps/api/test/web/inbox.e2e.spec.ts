@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.js';
-import { DEFAULT_PASSWORD, makeUser } from '../support/factories.js';
+import { channels, messages } from '../../src/db/schema/index.js';
+import { DEFAULT_PASSWORD, makeConversation, makeUser } from '../support/factories.js';
 import { inbound, textFrom } from '../support/inbox.js';
 import { SCREENSHOTS, screenshotPath, startWebStack, type WebStack } from './web-browser.js';
 
@@ -185,6 +186,85 @@ describe('web app inbox in Chromium', () => {
     // same refresh cookie would have made the API end the session.
     expect(refreshes).toBe(2);
     await page.unrouteAll();
+  });
+
+  it("replies to an email with the thread's Cc by default, a Bcc the agent adds, and a Cc the agent changes", async () => {
+    // An email inbox and a customer's email written straight to the tables: no mailbox is polled for this test
+    // (the inbox points at ports that refuse, so the worker's tries fail fast and change nothing checked here).
+    const tenantId = stack.tenant.id;
+    const [mailInbox] = await ctx.database.unsafe
+      .insert(channels)
+      .values({
+        tenantId,
+        type: 'email',
+        name: 'Support mail',
+        config: {
+          emailAddress: 'support@acme.test',
+          fromName: 'Acme Support',
+          imap: {
+            host: '127.0.0.1',
+            port: 1,
+            secure: false,
+            username: 'support@acme.test',
+            mailbox: 'INBOX',
+          },
+          smtp: { host: '127.0.0.1', port: 1, secure: false, username: 'support@acme.test' },
+        },
+      })
+      .returning();
+    const thread = await makeConversation(ctx.database, tenantId, {
+      channelId: mailInbox!.id,
+      contactName: 'Erin Email',
+    });
+    await ctx.database.unsafe.insert(messages).values({
+      tenantId,
+      conversationId: thread.id,
+      channelId: mailInbox!.id,
+      direction: 'in',
+      type: 'text',
+      content: { text: 'Can you send the invoice again?', subject: 'Invoice 77', cc: ['bob@customer.test'] },
+      status: 'received',
+      senderType: 'contact',
+      senderId: thread.contactId,
+    });
+    const stored = (text: string) =>
+      eventually(async () => {
+        const rows = await ctx.database.unsafe.execute<{ content: Record<string, unknown> }>(
+          sql`select content from messages where conversation_id = ${thread.id} and content->>'text' = ${text}`,
+        );
+        expect(rows.rows).toHaveLength(1);
+        return rows.rows[0]!.content;
+      }, 10_000);
+
+    await page.goto(`${web.url}/inbox/${thread.id}`);
+    await page.getByTestId('message').filter({ hasText: 'Can you send the invoice again?' }).waitFor();
+    expect(await page.getByTestId('composer-cc').inputValue()).toBe('bob@customer.test');
+    expect(await page.getByTestId('composer-bcc').inputValue()).toBe('');
+
+    // Cc left as it is (the API copies the thread's people), a blind copy named.
+    await page.getByTestId('composer-bcc').fill('boss@acme.test; boss@acme.test');
+    await page.getByTestId('composer').fill('Here it is again, Erin.');
+    await page.getByTestId('composer').press('Enter');
+    const first = await stored('Here it is again, Erin.');
+    expect(first.bcc).toEqual(['boss@acme.test']);
+    expect(first).not.toHaveProperty('cc');
+    await page.getByTestId('message-bcc').filter({ hasText: 'Bcc: boss@acme.test' }).waitFor();
+    await eventually(async () => {
+      expect(await page.getByTestId('composer-bcc').inputValue()).toBe('');
+    }, 10_000);
+
+    // The agent's own Cc replaces the default for this reply; no Bcc this time.
+    await page.getByTestId('composer-cc').fill('finance@customer.test, bob@customer.test');
+    await page.getByTestId('composer').fill('Copying our finance contact.');
+    await page.getByTestId('composer').press('Enter');
+    const second = await stored('Copying our finance contact.');
+    expect(second.cc).toEqual(['finance@customer.test', 'bob@customer.test']);
+    expect(second).not.toHaveProperty('bcc');
+    // The composer goes back to the thread's default once the API has answered, which can be a moment after the
+    // reply is stored.
+    await eventually(async () => {
+      expect(await page.getByTestId('composer-cc').inputValue()).toBe('bob@customer.test');
+    }, 10_000);
   });
 
   it('logs out back to the login page, and a reload stays signed out', async () => {

@@ -4,7 +4,7 @@ import { ApiError } from '../api/client';
 import { currentSocket } from '../realtime/socket';
 import { ghostButton, primaryButton } from '../ui/classes';
 import { PaperclipIcon } from '../ui/icons';
-import { parseCc } from './email';
+import { parseAddresses } from './email';
 import { MentionList } from './mention-list';
 import { mentionQuery, mentionToken } from './mentions';
 import { messageTypeFor, uploadAttachment, useSendMessage } from './mutations';
@@ -33,6 +33,9 @@ export function Composer({ conversationId, canReply, emailCc }: Props) {
     setCc((current) => (current.edited ? current : { typed: defaultCc, edited: false }));
   }, [defaultCc]);
   useEffect(() => setCc({ typed: defaultCc, edited: false }), [conversationId]);
+  // Blind copies: none unless the agent names them, for this reply only.
+  const [bcc, setBcc] = useState('');
+  useEffect(() => setBcc(''), [conversationId]);
   const [isPrivate, setPrivate] = useState(!canReply);
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
@@ -84,7 +87,12 @@ export function Composer({ conversationId, canReply, emailCc }: Props) {
     setBusy(true);
     setError(null);
     try {
-      const ownCc = emailCc !== undefined && !isPrivate && cc.edited ? { cc: parseCc(cc.typed) } : {};
+      const email = emailCc !== undefined && !isPrivate;
+      const blind = email ? parseAddresses(bcc) : [];
+      const copies = {
+        ...(email && cc.edited ? { cc: parseAddresses(cc.typed) } : {}),
+        ...(blind.length ? { bcc: blind } : {}),
+      };
       if (file) {
         const stored = await uploadAttachment(file);
         await send.mutateAsync({
@@ -96,7 +104,7 @@ export function Composer({ conversationId, canReply, emailCc }: Props) {
             filename: stored.fileName,
             mimeType: stored.contentType,
             ...(body ? { caption: body } : {}),
-            ...ownCc,
+            ...copies,
           },
         });
       } else {
@@ -104,11 +112,12 @@ export function Composer({ conversationId, canReply, emailCc }: Props) {
           conversationId,
           isPrivate,
           type: 'text',
-          content: { text: body, ...ownCc },
+          content: { text: body, ...copies },
         });
       }
       setText('');
       setCc({ typed: defaultCc, edited: false });
+      setBcc('');
       setFile(null);
       setTypingState(false);
     } catch (err) {
@@ -199,6 +208,20 @@ export function Composer({ conversationId, canReply, emailCc }: Props) {
             placeholder="Nobody else"
             className="flex-1 rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950"
             onChange={(e) => setCc({ typed: e.target.value, edited: true })}
+          />
+        </label>
+      )}
+      {emailCc !== undefined && !isPrivate && (
+        <label className="mb-2 flex items-center gap-2 text-xs text-slate-600 dark:text-slate-400">
+          Bcc
+          <input
+            type="text"
+            value={bcc}
+            aria-label="Bcc"
+            data-testid="composer-bcc"
+            placeholder="Nobody"
+            className="flex-1 rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950"
+            onChange={(e) => setBcc(e.target.value)}
           />
         </label>
       )}

@@ -1,19 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import type { TMessage } from '@orbitdesk/shared';
-import { emailCc, parseCc, replyAllCc } from './email';
+import { emailCopies, parseAddresses, replyAllCc } from './email';
 
-describe('emailCc', () => {
+describe('emailCopies', () => {
   it("lists an email's other recipients, and nothing for a message without any", () => {
-    expect(emailCc({ text: 'x', cc: ['bob@customer.test', 'finance@customer.test'] })).toBe(
+    expect(emailCopies({ text: 'x', cc: ['bob@customer.test', 'finance@customer.test'] }, 'cc')).toBe(
       'bob@customer.test, finance@customer.test',
     );
-    expect(emailCc({ text: 'x', cc: [] })).toBeUndefined();
-    expect(emailCc({ text: 'x' })).toBeUndefined();
-    expect(emailCc({ text: 'x', cc: 'not a list' })).toBeUndefined();
+    expect(emailCopies({ text: 'x', cc: [] }, 'cc')).toBeUndefined();
+    expect(emailCopies({ text: 'x' }, 'cc')).toBeUndefined();
+    expect(emailCopies({ text: 'x', cc: 'not a list' }, 'cc')).toBeUndefined();
+  });
+
+  it('reads blind copies from bcc only', () => {
+    const content = { text: 'x', cc: ['bob@a.test'], bcc: ['boss@acme.test'] };
+    expect(emailCopies(content, 'bcc')).toBe('boss@acme.test');
+    expect(emailCopies({ text: 'x', cc: ['bob@a.test'] }, 'bcc')).toBeUndefined();
   });
 });
 
-describe('replyAllCc and parseCc', () => {
+describe('replyAllCc and parseAddresses', () => {
   const msg = (direction: 'in' | 'out', cc?: string[], isPrivate = false) =>
     ({ direction, isPrivate, content: { text: 'x', ...(cc ? { cc } : {}) } }) as unknown as TMessage;
 
@@ -26,11 +32,11 @@ describe('replyAllCc and parseCc', () => {
   });
 
   it('reads the typed field: commas, semicolons or spaces between addresses, blanks and repeats dropped', () => {
-    expect(parseCc(' bob@a.test, finance@a.test;bob@a.test  ann@a.test ,')).toEqual([
+    expect(parseAddresses(' bob@a.test, finance@a.test;bob@a.test  ann@a.test ,')).toEqual([
       'bob@a.test',
       'finance@a.test',
       'ann@a.test',
     ]);
-    expect(parseCc('  ')).toEqual([]);
+    expect(parseAddresses('  ')).toEqual([]);
   });
 });

@@ -1,9 +1,12 @@
-import type { TMessage } from '@orbitdesk/shared';
+import { emailAddressList, type TMessage } from '@orbitdesk/shared';
 
-/** An email's other recipients (`content.cc`: To and Cc besides the inbox and the sender) as one line. */
-export function emailCc(content: Record<string, unknown>): string | undefined {
-  const cc = Array.isArray(content.cc) ? content.cc.filter((a): a is string => typeof a === 'string') : [];
-  return cc.length ? cc.join(', ') : undefined;
+/**
+ * An email's copies as one line: `cc` (a customer's email: To and Cc besides the inbox and the sender; an agent's
+ * reply: whom it copied) or `bcc` (whom an agent's reply copied blind).
+ */
+export function emailCopies(content: Record<string, unknown>, field: 'cc' | 'bcc'): string | undefined {
+  const list = emailAddressList(content[field]) ?? [];
+  return list.length ? list.join(', ') : undefined;
 }
 
 /**
@@ -12,12 +15,11 @@ export function emailCc(content: Record<string, unknown>): string | undefined {
  */
 export function replyAllCc(messages: TMessage[]): string[] {
   const latest = messages.find((m) => m.direction === 'in' && !m.isPrivate);
-  const cc = latest?.content.cc;
-  return Array.isArray(cc) ? cc.filter((a): a is string => typeof a === 'string') : [];
+  return emailAddressList(latest?.content.cc) ?? [];
 }
 
-/** The Cc field as typed: addresses separated by commas, semicolons or spaces, once each. */
-export function parseCc(typed: string): string[] {
+/** The Cc or Bcc field as typed: addresses separated by commas, semicolons or spaces, once each. */
+export function parseAddresses(typed: string): string[] {
   return [
     ...new Set(
       typed

@@ -3,7 +3,7 @@ import type { TMessage, TUser } from '@orbitdesk/shared';
 import { fullTime, shortTime } from '../ui/format';
 import { ClockIcon } from '../ui/icons';
 import { AttachmentView } from './attachment-view';
-import { emailCc } from './email';
+import { emailCopies } from './email';
 import { splitMentions } from './mentions';
 import { UnderstandingChips } from './understanding-chips';
 
@@ -17,7 +17,12 @@ function Body({ message }: { message: TMessage }) {
       return (
         <>
           {str(c.subject) && <p className="mb-1 font-semibold">{str(c.subject)}</p>}
-          {emailCc(c) && <p className="mb-1 text-xs opacity-75">Cc: {emailCc(c)}</p>}
+          {emailCopies(c, 'cc') && <p className="mb-1 text-xs opacity-75">Cc: {emailCopies(c, 'cc')}</p>}
+          {emailCopies(c, 'bcc') && (
+            <p className="mb-1 text-xs opacity-75" data-testid="message-bcc">
+              Bcc: {emailCopies(c, 'bcc')}
+            </p>
+          )}
           <p className="break-words whitespace-pre-wrap">
             {splitMentions(text).map((part, i) =>
               part.mention ? (
