@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { SignJWT } from 'jose';
+import type { Server } from 'socket.io';
 import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TConversation, TMessage } from '@orbitdesk/shared';
@@ -312,6 +313,45 @@ describe('realtime (Socket.IO /chat)', () => {
         conversation: fakeConversation(conversationOfA),
       });
       expect((await seen).filter(([event]) => event === 'new_message')).toHaveLength(1);
+    });
+
+    it('sends the frames of one delivery of events to a socket in one write, in publish order', async () => {
+      const a = await connect(base, A.token);
+      // The server's end of this socket: Engine.IO client by session id → ws → the TCP socket.
+      const gateway: unknown = ctx.app.get(RealtimeGateway);
+      const engine: unknown = (gateway as { io: Server }).io.engine;
+      const engineSocket = (
+        engine as { clients: Record<string, { transport: { socket: { _socket: Socket } } }> }
+      ).clients[a.io.engine.id]!;
+      const tcp = engineSocket.transport.socket._socket;
+      // Each write system call's bytes that carry new_message frames (presence may be written meanwhile).
+      let writes = 0;
+      const bytes = (arg: unknown): Buffer =>
+        Array.isArray(arg) ? Buffer.concat(arg.map((c: { chunk: Buffer }) => c.chunk)) : (arg as Buffer);
+      for (const method of ['_write', '_writev'] as const) {
+        const original = tcp[method]!.bind(tcp) as (...args: unknown[]) => void;
+        tcp[method] = ((...args: unknown[]) => {
+          if (bytes(args[0]).includes('new_message')) writes++;
+          original(...args);
+        }) as never;
+      }
+      const texts = ['one', 'two', 'three', 'four', 'five'];
+      const arrived: string[] = [];
+      const all = new Promise<void>((resolve) =>
+        a.on('new_message', (e: { message: TMessage }) => {
+          if (arrived.push((e.message.content as { text: string }).text) === texts.length) resolve();
+        }),
+      );
+      for (const text of texts) {
+        events.publish('message.created', {
+          tenantId: A.tenant.id,
+          message: fakeMessage(conversationOfA, { content: { text } }),
+          conversation: fakeConversation(conversationOfA),
+        });
+      }
+      await all;
+      expect(arrived).toEqual(texts);
+      expect(writes).toBe(1);
     });
   });
 

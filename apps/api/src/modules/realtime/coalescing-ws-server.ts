@@ -22,3 +22,28 @@ export class CoalescingWebSocketServer extends WebSocketServer {
     super.handleUpgrade(request, socket, upgradeHead, callback);
   }
 }
+
+/** The part of an Engine.IO socket that sends: `flush` hands the buffered packets to the transport. */
+interface EngineSocket {
+  flush(): void;
+}
+
+/**
+ * Makes an Engine.IO socket hand its packets to the transport once per task: its first packet waits until the
+ * current task's synchronous code is done (a microtask), so the packets of one burst go in one `send`. Without
+ * it, the first packet of a burst goes at once and marks the WebSocket transport busy until that frame is
+ * written; the rest wait for the write's callback and leave in a second `write` system call, after whatever the
+ * loop does in between (the HTTP answers of a group-committed batch). Packet order is unchanged.
+ */
+export function flushOncePerTask(socket: EngineSocket): void {
+  const flush = socket.flush.bind(socket);
+  let scheduled = false;
+  socket.flush = () => {
+    if (scheduled) return;
+    scheduled = true;
+    queueMicrotask(() => {
+      scheduled = false;
+      flush();
+    });
+  };
+}

@@ -11,7 +11,7 @@ import { Server, type Namespace, type ServerOptions, type Socket } from 'socket.
 import { z } from 'zod';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { Database } from '../../db/database.js';
-import { CoalescingWebSocketServer } from './coalescing-ws-server.js';
+import { CoalescingWebSocketServer, flushOncePerTask } from './coalescing-ws-server.js';
 import { echoSkippingRedisAdapter } from './echo-skipping-redis-adapter.js';
 import { PresenceService } from './presence.service.js';
 import { HandshakeError, RealtimeAuthService } from './realtime-auth.service.js';
@@ -106,6 +106,7 @@ export class RealtimeGateway extends RoomEmitter implements OnApplicationBootstr
         this.redis.peers,
       ) as unknown as ServerOptions['adapter'],
     });
+    io.engine.on('connection', flushOncePerTask);
     // Nothing is served on the default namespace; refuse it rather than hold unauthenticated connections.
     io.use((_socket, next) => next(new Error(`Connect to the ${CHAT_NAMESPACE} namespace`)));
 
