@@ -135,6 +135,8 @@ export const ZEnv = z.object({
   SMTP_FROM: z.string().max(320).default('OrbitDesk <no-reply@orbitdesk.local>'),
   /** Seconds between IMAP polls of a mailbox unless the inbox sets its own interval. */
   EMAIL_POLL_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  /** The worker keeps an IMAP IDLE connection per email inbox and polls as soon as new mail is announced. */
+  EMAIL_IDLE: bool.default(true),
   /** Where the built widget bundle (apps/widget/dist) is served from; relative paths resolve against apps/api. */
   WIDGET_DIST_DIR: z.string().default('../widget/dist'),
   /** Lifetime of a widget visitor session token. */

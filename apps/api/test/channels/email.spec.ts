@@ -379,7 +379,7 @@ describe('email channel (IMAP in, SMTP out)', () => {
     expect((await messageByProviderId(answer)).conversation_id).toBe(thread.conversationId);
   });
 
-  it("keeps who else was on a customer's email, and a reply copies them (reply all) unless it names its own cc", async () => {
+  it("keeps who else was on a customer's email, and a reply copies them (reply all) unless it names its own cc, and blind copies only whom it names", async () => {
     const id = newMessageId();
     await deliver(
       rawMail({
@@ -423,12 +423,30 @@ describe('email channel (IMAP in, SMTP out)', () => {
     const alone = await reply({ text: 'Just you.', cc: [] });
     expect(alone.rcptTo).toEqual(['jane@customer.test']);
     expect(ccOf(alone)).toEqual([]);
+    // A blind copy gets the email; nothing in it names them, and the next reply (all) does not copy them again.
+    const blind = await reply({ text: 'Done; our auditor is informed.', bcc: ['Auditor@Partner.test'] });
+    expect(blind.rcptTo).toEqual([
+      'jane@customer.test',
+      'bob@customer.test',
+      'finance@customer.test',
+      'auditor@partner.test',
+    ]);
+    expect(blind.parsed.bcc).toBeUndefined();
+    expect(blind.raw.toLowerCase()).not.toContain('auditor@partner.test');
+    const after = await reply({ text: 'One more thing.' });
+    expect(after.rcptTo).toEqual(['jane@customer.test', 'bob@customer.test', 'finance@customer.test']);
     // Not an address: refused before anything is queued.
     const bad = await http(ctx.app, 'POST', '/api/v1/messages', {
       token: admin.token,
       body: { conversationId: received.conversation_id, type: 'text', content: { text: 'x', cc: ['nope'] } },
     });
     expect(bad.status).toBe(400);
+    const badBlind = await http(ctx.app, 'POST', '/api/v1/messages', {
+      token: admin.token,
+      body: { conversationId: received.conversation_id, type: 'text', content: { text: 'x', bcc: ['nope'] } },
+    });
+    expect(badBlind.status).toBe(400);
+    expect(JSON.stringify(badBlind.body)).toContain('bcc');
   });
 
   it("fails the message with the server's answer when SMTP refuses the recipient (550)", async () => {
@@ -554,6 +572,34 @@ describe('email channel (IMAP in, SMTP out)', () => {
     await stopSchedule(worker);
     expect(await poll()).toMatchObject({ status: 'polled', stored: 0, duplicates: 0 });
     expect(await messagesOf(inboxId)).toHaveLength(count + 1);
+  });
+
+  it('fetches new mail as soon as IMAP IDLE announces it, long before the next poll is due', async () => {
+    await worker.close();
+    worker = await startWorker(ctx.config);
+    const started = Date.now();
+    const scheduler = worker.app.get(EmailPollScheduler);
+    await eventually(() => expect(scheduler.watching(inboxId)).toBe(true), 20_000, 100);
+    // The polls a start spreads over its first 5 s are over; the next is due in an hour (EMAIL_POLL_INTERVAL).
+    await new Promise((r) => setTimeout(r, Math.max(0, 6_000 - (Date.now() - started))));
+    const id = newMessageId();
+    const delivered = Date.now();
+    await deliver(rawMail({ from: JANE, subject: 'Are you there?', messageId: id, text: 'Quick question' }));
+    await eventually(() => messageByProviderId(id), 10_000, 100);
+    expect(Date.now() - delivered).toBeLessThan(10_000);
+
+    // The server drops the connection: the watcher connects again (5 s later) and keeps announcing.
+    dovecot.kick(SUPPORT);
+    await eventually(() => expect(scheduler.watching(inboxId)).toBe(false), 5_000, 50);
+    await eventually(() => expect(scheduler.watching(inboxId)).toBe(true), 20_000, 100);
+    const next = newMessageId();
+    const deliveredAgain = Date.now();
+    await deliver(rawMail({ from: JANE, subject: 'Still there?', messageId: next, text: 'Second question' }));
+    await eventually(() => messageByProviderId(next), 10_000, 100);
+    expect(Date.now() - deliveredAgain).toBeLessThan(10_000);
+
+    await stopSchedule(worker);
+    expect(scheduler.watching(inboxId)).toBe(false);
   });
 
   it('never stores anything with a wrong IMAP password, says so in /test and on the inbox, and recovers', async () => {

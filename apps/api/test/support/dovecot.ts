@@ -31,6 +31,8 @@ export interface Dovecot {
   setPassword(user: string, password: string): Promise<void>;
   /** Delivers one raw message into the user's INBOX through IMAP APPEND; returns its UID. */
   deliver(user: string, password: string, raw: string | Buffer, options?: DeliverOptions): Promise<number>;
+  /** Disconnects the user's IMAP sessions, as a server restart or a dropped network does (`doveadm kick`). */
+  kick(user: string): void;
   /** The server's log (login failures, errors), for a failing test's message. */
   log(): string;
   stop(): Promise<void>;
@@ -113,6 +115,8 @@ default_internal_user = ${serviceUser}
 ${serviceGroup ? `default_internal_group = ${serviceGroup}\n` : ''}default_login_user = ${serviceUser}
 first_valid_uid = 1
 mail_location = maildir:${mailDir}/%u
+# An IDLE session learns of mail another session appended within a second even without inotify.
+mailbox_idle_check_interval = 1 secs
 passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u ${usersFile}
@@ -194,6 +198,9 @@ service anvil {
       await new Promise((r) => setTimeout(r, 1_100));
     },
     deliver,
+    kick(user) {
+      execFileSync('doveadm', ['-c', config, 'kick', user], { stdio: 'ignore' });
+    },
     log: () => readLog(logFile),
     async stop() {
       process.off('exit', kill);

@@ -17,6 +17,13 @@ export interface EmailInbox {
  * The stored config was validated when it was saved; it is parsed again here because the poller reads rows
  * outside any request, and a row edited by hand must fail with a plain message rather than deep inside IMAP.
  */
+/** Whether mail should be fetched for this inbox now: it exists, is email, is enabled, and so is its workspace. */
+export function isActiveEmailInbox<R extends ChannelRow & { tenantStatus: string }>(
+  row: R | undefined,
+): row is R {
+  return row !== undefined && row.type === 'email' && row.isActive && row.tenantStatus === 'ACTIVE';
+}
+
 export function emailInboxOf(row: ChannelRow, secrets: ChannelSecrets): EmailInbox {
   const parsed = ZEmailChannelConfig.safeParse(row.config);
   if (!parsed.success) throw new Error(`The email inbox's settings are invalid: ${parsed.error.message}`);

@@ -5,7 +5,7 @@ import { TenantDb } from '../../../common/tenancy/tenant-db.service.js';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import { ChannelCredentialsService } from '../channel-credentials.service.js';
 import { ChannelsRepository, type ChannelRow } from '../channels.repository.js';
-import { emailInboxOf, mailboxKey, type EmailInbox } from './email-config.js';
+import { emailInboxOf, isActiveEmailInbox, mailboxKey, type EmailInbox } from './email-config.js';
 import { EmailInboundService, type ImportOutcome } from './email-inbound.service.js';
 import { EmailPollLock } from './email-poll-lock.js';
 import { cursorOf, pollErrorOf, type ImapCursor } from './email-poll-state.js';
@@ -52,7 +52,7 @@ export class EmailMailboxPoller {
     try {
       // Read fresh each time: a changed password, folder or interval applies from the next poll on.
       const channel = await this.channels.unsafeFindForInbound(channelId);
-      if (!channel || channel.type !== 'email' || !channel.isActive || channel.tenantStatus !== 'ACTIVE') {
+      if (!isActiveEmailInbox(channel)) {
         return { status: 'inactive' };
       }
       return await requestContext.run(
@@ -63,6 +63,16 @@ export class EmailMailboxPoller {
       // A lock that cannot be released expires on its own.
       await release().catch(() => undefined);
     }
+  }
+
+  /**
+   * The inbox's folder opened for IDLE (EmailIdleWatcher), with the settings as they are now. Throws when the
+   * inbox is not an active email inbox or the server cannot be reached or refuses the login.
+   */
+  async openForIdle(channelId: string): Promise<OpenMailbox> {
+    const channel = await this.channels.unsafeFindForInbound(channelId);
+    if (!isActiveEmailInbox(channel)) throw new Error('not an active email inbox');
+    return openMailbox(emailInboxOf(channel, this.credentials.open(channel)), this.policy, { idle: true });
   }
 
   private async pollInTenant(channel: ChannelRow): Promise<PollOutcome> {

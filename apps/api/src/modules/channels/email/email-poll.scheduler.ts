@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import { ChannelsRepository, type ChannelRow } from '../channels.repository.js';
+import { EmailIdleWatcher, type MailboxWatch } from './email-idle.watcher.js';
 import { EmailMailboxPoller } from './email-mailbox.poller.js';
 
 /** How often the list of email inboxes is read again: new, changed, disabled and deleted inboxes. */
@@ -23,13 +24,19 @@ interface Mailbox {
   failures: number;
   timer?: NodeJS.Timeout;
   running?: Promise<void>;
+  /** The IDLE connection (EMAIL_IDLE), and the settings it was opened with: changed settings reopen it. */
+  watch?: MailboxWatch;
+  watchedSettings?: string;
+  /** New mail was announced while a poll ran: poll again right after it. */
+  again?: boolean;
 }
 
 /**
  * Runs in the worker: polls every active email inbox on its own interval (config.pollIntervalSeconds, else
- * EMAIL_POLL_INTERVAL_SECONDS). A mailbox is polled again only after its previous poll ended, and the poller's
- * Redis lock keeps two worker replicas off the same mailbox. A failed poll (server down, password changed) is
- * logged and retried with a growing delay; nothing here ever throws into the process.
+ * EMAIL_POLL_INTERVAL_SECONDS), and at once when the inbox's IDLE connection (EMAIL_IDLE) announces new mail.
+ * A mailbox is polled again only after its previous poll ended, and the poller's Redis lock keeps two worker
+ * replicas off the same mailbox. A failed poll (server down, password changed) is logged and retried with a
+ * growing delay; nothing here ever throws into the process.
  */
 @Injectable()
 export class EmailPollScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -43,7 +50,13 @@ export class EmailPollScheduler implements OnApplicationBootstrap, OnApplication
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly channels: ChannelsRepository,
     private readonly poller: EmailMailboxPoller,
+    private readonly idle: EmailIdleWatcher,
   ) {}
+
+  /** Whether `channelId`'s IDLE connection has its folder open (new mail is announced as it arrives). */
+  watching(channelId: string): boolean {
+    return this.mailboxes.get(channelId)?.watch?.open ?? false;
+  }
 
   onApplicationBootstrap(): void {
     this.scanning = this.rescan();
@@ -57,7 +70,12 @@ export class EmailPollScheduler implements OnApplicationBootstrap, OnApplication
     this.stopped = true;
     clearInterval(this.rescanTimer);
     for (const mailbox of this.mailboxes.values()) clearTimeout(mailbox.timer);
-    await Promise.allSettled([this.scanning, ...[...this.mailboxes.values()].map((m) => m.running)]);
+    const mailboxes = [...this.mailboxes.values()];
+    await Promise.allSettled([
+      this.scanning,
+      ...mailboxes.map((m) => m.running),
+      ...mailboxes.map((m) => m.watch?.stop()),
+    ]);
     this.mailboxes.clear();
   }
 
@@ -74,19 +92,41 @@ export class EmailPollScheduler implements OnApplicationBootstrap, OnApplication
     for (const [id, mailbox] of this.mailboxes) {
       if (active.has(id)) continue;
       clearTimeout(mailbox.timer);
+      void mailbox.watch?.stop();
       this.mailboxes.delete(id);
     }
     for (const row of rows) {
       const intervalMs = this.intervalOf(row);
-      const known = this.mailboxes.get(row.id);
-      if (known) {
-        known.intervalMs = intervalMs;
-        continue;
+      let mailbox = this.mailboxes.get(row.id);
+      if (mailbox) {
+        mailbox.intervalMs = intervalMs;
+      } else {
+        mailbox = { intervalMs, failures: 0 };
+        this.mailboxes.set(row.id, mailbox);
+        this.schedule(row.id, mailbox, Math.random() * Math.min(intervalMs, START_SPREAD_MS));
       }
-      const mailbox: Mailbox = { intervalMs, failures: 0 };
-      this.mailboxes.set(row.id, mailbox);
-      this.schedule(row.id, mailbox, Math.random() * Math.min(intervalMs, START_SPREAD_MS));
+      if (this.config.EMAIL_IDLE) this.watch(row, mailbox);
     }
+  }
+
+  /** Opens the IDLE connection, or reopens it when the inbox's settings changed (another host, login, folder). */
+  private watch(row: ChannelRow, mailbox: Mailbox): void {
+    const settings = JSON.stringify([row.config, row.credentials]);
+    if (mailbox.watch && mailbox.watchedSettings === settings) return;
+    void mailbox.watch?.stop();
+    mailbox.watchedSettings = settings;
+    mailbox.watch = this.idle.watch(row.id, () => this.pollNow(row.id, mailbox));
+  }
+
+  /** New mail was announced: poll now, or right after the poll in progress. */
+  private pollNow(id: string, mailbox: Mailbox): void {
+    if (this.stopped || this.mailboxes.get(id) !== mailbox) return;
+    if (mailbox.running) {
+      mailbox.again = true;
+      return;
+    }
+    clearTimeout(mailbox.timer);
+    this.schedule(id, mailbox, 0);
   }
 
   private intervalOf(row: ChannelRow): number {
@@ -116,6 +156,8 @@ export class EmailPollScheduler implements OnApplicationBootstrap, OnApplication
       );
     }
     mailbox.running = undefined;
+    if (mailbox.again && mailbox.failures === 0) delayMs = 0;
+    mailbox.again = false;
     // Deleted or disabled meanwhile (rescan dropped it), or the worker is stopping: no next poll.
     if (!this.stopped && this.mailboxes.get(id) === mailbox) this.schedule(id, mailbox, delayMs);
   }

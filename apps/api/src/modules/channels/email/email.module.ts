@@ -3,6 +3,7 @@ import { AttachmentsModule } from '../../attachments/attachments.module.js';
 import { ChannelCoreModule } from '../channel-core.module.js';
 import { EmailChannelAdapter } from './email-channel.adapter.js';
 import { EmailChannelType } from './email-channel.type.js';
+import { EmailIdleWatcher } from './email-idle.watcher.js';
 import { EmailInboundService } from './email-inbound.service.js';
 import { EmailMailboxPoller } from './email-mailbox.poller.js';
 import { EmailPollLock } from './email-poll-lock.js';
@@ -24,10 +25,10 @@ export class EmailAdapterModule {}
 })
 export class EmailChannelModule {}
 
-/** Email in the worker only: the IMAP pollers, one schedule per active inbox. */
+/** Email in the worker only: the IMAP pollers, one schedule (and IDLE connection) per active inbox. */
 @Module({
   imports: [ChannelCoreModule, EmailAdapterModule, AttachmentsModule],
-  providers: [EmailInboundService, EmailMailboxPoller, EmailPollLock, EmailPollScheduler],
-  exports: [EmailMailboxPoller],
+  providers: [EmailInboundService, EmailMailboxPoller, EmailPollLock, EmailIdleWatcher, EmailPollScheduler],
+  exports: [EmailMailboxPoller, EmailPollScheduler],
 })
 export class EmailWorkerModule {}

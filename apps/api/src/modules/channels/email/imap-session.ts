@@ -24,9 +24,14 @@ export interface OpenMailbox {
 /**
  * Logs in and opens the inbox's folder read-only (EXAMINE): polling never changes flags or deletes anything,
  * so the mailbox looks the same in the customer's own mail client. Every failure becomes an ImapError that says
- * which step failed.
+ * which step failed. With `idle`, the connection goes into IDLE as soon as the folder is open and stays there
+ * (re-issued every few minutes, as RFC 2177 asks), reporting new mail as `exists` events.
  */
-export async function openMailbox(inbox: EmailInbox, policy: AddressPolicy): Promise<OpenMailbox> {
+export async function openMailbox(
+  inbox: EmailInbox,
+  policy: AddressPolicy,
+  { idle = false }: { idle?: boolean } = {},
+): Promise<OpenMailbox> {
   const { imap } = inbox.config;
   let client: ImapFlow | undefined;
   try {
@@ -38,7 +43,8 @@ export async function openMailbox(inbox: EmailInbox, policy: AddressPolicy): Pro
       secure: imap.secure,
       auth: { user: imap.username, pass: inbox.imapPassword },
       logger: false,
-      disableAutoIdle: true,
+      disableAutoIdle: !idle,
+      ...(idle ? { autoIdleDelay: 100, maxIdleTime: 5 * 60_000 } : {}),
       connectionTimeout: 15_000,
       greetingTimeout: 15_000,
       socketTimeout: 120_000,
