@@ -248,6 +248,29 @@ describe('live chat realtime and delivery', () => {
       vSocket.emit('read', { messageIds: [id] });
       await eventually(async () => expect((await messageRow(id)).status).toBe('read'));
     });
+
+    it('applies a read the widget reports while the reply is still being sent, once it is sent', async () => {
+      const visitor = await chattingVisitor();
+      const vSocket = await open(visitor.visitorToken);
+      // A reply the worker has handed to the widget but not yet recorded as sent (no job: the test plays the worker).
+      const [row] = (
+        await ctx.database.unsafe.execute<{ id: string }>(
+          sql`insert into messages (tenant_id, conversation_id, channel_id, direction, type, content, status,
+                sender_type)
+              select tenant_id, id, channel_id, 'out', 'text', '{"text":"on its way"}', 'queued', 'user'
+              from conversations where id = ${visitor.conversationId}
+              returning id`,
+        )
+      ).rows;
+      const id = row!.id;
+      vSocket.emit('read', { messageIds: [id] });
+      await new Promise((r) => setTimeout(r, 400));
+      expect((await messageRow(id)).status).toBe('queued');
+      await ctx.database.unsafe.execute(
+        sql`update messages set status = 'sent', provider_message_id = ${id} where id = ${id}`,
+      );
+      await eventually(async () => expect((await messageRow(id)).status).toBe('read'), 5_000);
+    });
   });
 
   describe('visitors who left', () => {

@@ -1,4 +1,5 @@
 import { Injectable, Optional } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   messagePreview,
   type MessageStatusValue,
@@ -8,7 +9,7 @@ import {
   ZNormalizedMessage,
 } from '@orbitdesk/shared';
 import { DomainEvents } from '../../common/events/domain-events.js';
-import { notFound } from '../../common/http/errors.js';
+import { AppError, notFound } from '../../common/http/errors.js';
 import { requestContext } from '../../common/tenancy/request-context.js';
 import { TenantDb } from '../../common/tenancy/tenant-db.service.js';
 import type { TenantTx } from '../../db/database.js';
@@ -117,6 +118,30 @@ export class ChannelPipelineService {
     const message = toMessageDto(outcome.row);
     if (outcome.changed) this.events.publish('message.status', { tenantId, message });
     return { message, changed: outcome.changed };
+  }
+
+  /**
+   * updateStatus for a report that can overtake the send it reports on (the provider, or our own widget, hears of
+   * the message before the worker has stored its provider id): an unknown id is tried again after each of
+   * `pausesMs`, then given up. Resolves false when it was never found; other errors are thrown.
+   */
+  async updateStatusOnceKnown(
+    channelId: string,
+    providerMessageId: string,
+    update: StatusUpdate,
+    pausesMs: readonly number[],
+  ): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.updateStatus(channelId, providerMessageId, update);
+        return true;
+      } catch (err) {
+        if (!(err instanceof AppError && err.getStatus() === 404)) throw err;
+        const pause = pausesMs[attempt];
+        if (pause === undefined) return false;
+        await sleep(pause);
+      }
+    }
   }
 
   private async store(tenantId: string, n: NormalizedMessage) {

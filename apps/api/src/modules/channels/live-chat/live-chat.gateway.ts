@@ -52,6 +52,9 @@ const TYPING_REPEAT_MS = 2_000;
  * is no way to join another. Relays typing both ways: a visitor's to the conversation room of /chat, and the
  * agents' (their `typing` on /chat, after the same room check the chat gateway makes) to the visitor's room.
  */
+/** A `read` for a reply still being sent is tried again after these pauses (see markRead). */
+const READ_RETRY_MS: readonly number[] = Array.from({ length: 10 }, () => 300);
+
 @Injectable()
 export class LiveChatGateway implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('LiveChatGateway');
@@ -191,17 +194,23 @@ export class LiveChatGateway implements OnApplicationBootstrap, OnModuleDestroy 
     });
   }
 
-  /** Only agents' messages sent to this very visitor are marked; other ids are ignored. */
+  /**
+   * Only agents' messages to this very visitor are marked; other ids are ignored. A message's own id is its provider
+   * id, stored when the worker records the send; the worker hands the reply to the widget before that, so a `read`
+   * can overtake it and is tried again as a provider's early status is (READ_RETRY_MS).
+   */
   private async markRead(visitor: VisitorKey, ids: string[]): Promise<void> {
     const own = await this.database.tenantTransaction(visitor.tenantId, async (tx) => {
       const contactId = await this.repo.contactIdOf(tx, visitor.visitorId);
       return contactId ? this.repo.ownOutbound(tx, visitor.inboxId, contactId, ids) : [];
     });
-    await requestContext.run({ tenantId: visitor.tenantId }, async () => {
-      for (const m of own) {
-        await this.pipeline.updateStatus(visitor.inboxId, m.providerMessageId!, { status: 'read' });
-      }
-    });
+    await requestContext.run({ tenantId: visitor.tenantId }, () =>
+      Promise.all(
+        own.map((m) =>
+          this.pipeline.updateStatusOnceKnown(visitor.inboxId, m.id, { status: 'read' }, READ_RETRY_MS),
+        ),
+      ),
+    );
   }
 
   private async agentTyping(agent: SocketIdentity, joined: Set<string>, payload: unknown): Promise<void> {

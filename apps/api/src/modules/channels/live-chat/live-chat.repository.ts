@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { and, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { TenantTx } from '../../../db/database.js';
 import { channels, contactIdentities, contacts, conversations, messages } from '../../../db/schema/index.js';
 import type { MessageRow } from '../../conversations/conversation-dto.js';
@@ -105,11 +105,12 @@ export class LiveChatRepository {
   }
 
   /**
-   * Of `ids`, the agents' messages sent to this visitor and not yet read: what a `read` from the widget may mark.
+   * Of `ids`, the agents' messages to this visitor not yet read: what a `read` from the widget may mark. A `queued`
+   * one is being sent (the widget can show it before the worker records it as sent).
    */
   ownOutbound(tx: TenantTx, inboxId: string, contactId: string, ids: string[]) {
     return tx
-      .select({ id: messages.id, providerMessageId: messages.providerMessageId })
+      .select({ id: messages.id })
       .from(messages)
       .innerJoin(conversations, eq(conversations.id, messages.conversationId))
       .where(
@@ -119,8 +120,7 @@ export class LiveChatRepository {
           eq(conversations.contactId, contactId),
           eq(messages.direction, 'out'),
           eq(messages.isPrivate, false),
-          inArray(messages.status, ['sent', 'delivered']),
-          isNotNull(messages.providerMessageId),
+          inArray(messages.status, ['queued', 'sent', 'delivered']),
         ),
       );
   }

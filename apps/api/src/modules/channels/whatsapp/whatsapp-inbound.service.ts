@@ -1,8 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { NormalizedMessage } from '@orbitdesk/shared';
 import { Readable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { AppError } from '../../../common/http/errors.js';
 import { ResponseTooLargeError } from '../../../common/http-client/http-client.errors.js';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import { AttachmentsService } from '../../attachments/attachments.service.js';
@@ -142,20 +140,8 @@ export class WhatsAppInboundService {
   }
 
   private async updateStatus(channel: ChannelRow, wamid: string, update: StatusUpdate): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.pipeline.updateStatus(channel.id, wamid, update);
-        return;
-      } catch (err) {
-        const unknown = err instanceof AppError && err.getStatus() === 404;
-        if (!unknown) throw err;
-        const pause = STATUS_RETRY_MS[attempt];
-        if (pause === undefined) {
-          this.logger.log(`channel ${channel.id}: status ${update.status} for unknown message ${wamid}`);
-          return;
-        }
-        await sleep(pause);
-      }
+    if (!(await this.pipeline.updateStatusOnceKnown(channel.id, wamid, update, STATUS_RETRY_MS))) {
+      this.logger.log(`channel ${channel.id}: status ${update.status} for unknown message ${wamid}`);
     }
   }
 
