@@ -315,6 +315,7 @@ try {
           `(ratio ${fmt(a.throughput / r.throughput, 3)}), OrbitDesk p99 ${fmt(a.latency.p99)} ms, ` +
           `its event-loop delay p99 ${fmt(a.server.loopDelayMs.p99, 1)} / max ${fmt(a.server.loopDelayMs.max, 1)} ms, ` +
           `context switches per msg ${fmt(a.server.voluntarySwitches / a.sent, 2)} voluntary / ${fmt(a.server.involuntarySwitches / a.sent, 2)} involuntary, ` +
+          `store calls per msg ${fmt(a.server.ingestCalls.batch / a.sent, 3)} batch / ${fmt(a.server.ingestCalls.single / a.sent, 3)} single, ` +
           `GC ${a.server.gc.minor} minor (${fmt(a.server.gc.minorMs, 0)} ms) + ${a.server.gc.major} major (${fmt(a.server.gc.majorMs, 0)} ms)`,
       );
     }

@@ -18,8 +18,11 @@ let capture = null; // { pattern: RegExp, last: {text, values} }
 const stats = new Map();
 const normalize = (text) => text.replace(/\s+/g, ' ').replace(/\$\d+/g, '$').slice(0, 160);
 const origQuery = pg.Client.prototype.query;
+// Inbound store calls per phase (always counted: a regex test per query): messages per group-commit batch.
+const ingestCalls = { batch: 0, single: 0 };
 pg.Client.prototype.query = function (config, values, cb) {
   const text = typeof config === 'string' ? config : config?.text;
+  if (text?.includes('inbound_ingest')) ingestCalls[text.includes('inbound_ingest(') ? 'single' : 'batch']++;
   if (capture && text && capture.pattern.test(text)) {
     capture.last = { text, values: Array.isArray(values) ? values : config?.values };
   }
@@ -87,6 +90,7 @@ process.on('message', async (msg) => {
       stats.clear();
       loopDelay.reset();
       Object.assign(gc, { minor: 0, minorMs: 0, major: 0, majorMs: 0 });
+      Object.assign(ingestCalls, { batch: 0, single: 0 });
       profiling = Boolean(msg.arg?.profile);
       cpuProfileFile = msg.arg?.cpuProfileFile ?? null;
       if (cpuProfileFile) {
@@ -112,6 +116,7 @@ process.on('message', async (msg) => {
         involuntarySwitches: io.involuntary - mark.io.involuntary,
         wallMs,
         gc: { ...gc },
+        ingestCalls: { ...ingestCalls },
         loopDelayMs: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
         profile: [...stats.entries()].map(([sql, s]) => ({ sql, ...s })).sort((a, b) => b.ms - a.ms),
       };
