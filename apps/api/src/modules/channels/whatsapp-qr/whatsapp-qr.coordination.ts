@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { RedisLeases } from '../../../common/redis/redis-lease.js';
 import { RedisService } from '../../../common/redis/redis.module.js';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 
@@ -14,15 +15,6 @@ export type WhatsAppQrCommand = z.infer<typeof ZWhatsAppQrCommand>;
 
 /** Long enough to survive a slow sync, short enough that a crashed worker's inboxes move within a minute. */
 export const LOCK_TTL_MS = 60_000;
-
-/** Taken when free, kept (and extended) when this process already holds it. */
-const ACQUIRE = `local v = redis.call('get', KEYS[1])
-if v == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end
-if v then return 0 end
-redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1`;
-const REFRESH = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
-const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 /**
  * Cross-process coordination of the linked-device connections through Redis. A connection is opened only by the
@@ -38,11 +30,14 @@ export class WhatsAppQrCoordination {
   /** Pub/sub channels are not keys, so ioredis' keyPrefix does not apply: the prefix is added here. */
   readonly commandChannel: string;
 
+  private readonly leases: RedisLeases;
+
   constructor(
     private readonly redis: RedisService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.commandChannel = `${config.REDIS_KEY_PREFIX}whatsapp-qr:commands`;
+    this.leases = new RedisLeases(() => redis.client, this.instanceId, LOCK_TTL_MS);
   }
 
   async publish(command: WhatsAppQrCommand): Promise<void> {
@@ -59,22 +54,22 @@ export class WhatsAppQrCoordination {
     }
   }
 
-  async acquire(channelId: string): Promise<boolean> {
-    return (await this.redis.client.eval(ACQUIRE, 1, lockKey(channelId), this.instanceId, LOCK_TTL_MS)) === 1;
+  acquire(channelId: string): Promise<boolean> {
+    return this.leases.acquire(lockKey(channelId));
   }
 
   /** False when the lock expired or another process took it: the connection must then stop here. */
-  async refresh(channelId: string): Promise<boolean> {
-    return (await this.redis.client.eval(REFRESH, 1, lockKey(channelId), this.instanceId, LOCK_TTL_MS)) === 1;
+  refresh(channelId: string): Promise<boolean> {
+    return this.leases.refresh(lockKey(channelId));
   }
 
-  async release(channelId: string): Promise<void> {
-    await this.redis.client.eval(RELEASE, 1, lockKey(channelId), this.instanceId);
+  release(channelId: string): Promise<void> {
+    return this.leases.release(lockKey(channelId));
   }
 
   /** Whether some process holds the inbox's connection right now. */
-  async isHeld(channelId: string): Promise<boolean> {
-    return (await this.redis.client.exists(lockKey(channelId))) === 1;
+  isHeld(channelId: string): Promise<boolean> {
+    return this.leases.isHeld(lockKey(channelId));
   }
 }
 
