@@ -590,6 +590,71 @@ describe('flows: execution in the worker', () => {
     expect(jobs.filter((j) => j?.data?.tenantId === ws.tenant.id)).toEqual([]);
   });
 
+  it('a Loop runs its body for every element, past the per-run count; a cycle without a wait is still stopped', async () => {
+    const ws = await workspace();
+    const test = async (graph: unknown) => {
+      const created = await http(ctx.app, 'POST', '/api/v1/flows', {
+        token: ws.token,
+        body: { name: `Loop ${Math.random()}`, trigger: { type: 'manual' }, graph },
+      });
+      expect(created.status).toBe(201);
+      const res = await http(ctx.app, 'POST', `/api/v1/flows/${created.body.id}/test`, {
+        token: ws.token,
+        body: { contact: { name: 'Lou' } },
+      });
+      expect(res.status).toBe(200);
+      return res.body as { status: string; error?: string; log: { nodeType: string; output: unknown }[] };
+    };
+    const list = Array.from({ length: 30 }, (_, i) => i + 1);
+    // 30 elements, a body of two nodes: 90 nodes between trigger and end, in one run without a wait.
+    const run = await test({
+      nodes: [
+        node('start', 'trigger'),
+        node('list', 'set_variable', {
+          assignments: [{ name: 'list', value: JSON.stringify(list), type: 'json' }],
+        }),
+        node('each', 'loop', { items: 'list' }),
+        node('label', 'set_variable', { assignments: [{ name: 'label', value: 'Item {{vars.item}}' }] }),
+        node('say', 'send_message', { messageType: 'text', text: '{{vars.label}} of 30' }),
+        node('end', 'end'),
+      ],
+      edges: [
+        edge('start', 'list'),
+        edge('list', 'each'),
+        edge('each', 'label', 'item'),
+        edge('label', 'say'),
+        edge('say', 'each'),
+        edge('each', 'end', 'done'),
+      ],
+    });
+    expect(run.status).toBe('completed');
+    const said = run.log
+      .filter((l) => l.nodeType === 'send_message')
+      .map((l) => (l.output as { wouldSend: { content: { text: string } } }).wouldSend.content.text);
+    expect(said).toEqual(list.map((n) => `Item ${n} of 30`));
+    expect(run.log.at(-2)).toMatchObject({ nodeType: 'loop', output: { iterations: 30, total: 30 } });
+
+    // A loop whose `done` leads back into it starts over for ever: each start counts on from the last one, so
+    // the run is stopped like any cycle without a wait.
+    const endless = await test({
+      nodes: [
+        node('start', 'trigger'),
+        node('list', 'set_variable', { assignments: [{ name: 'list', value: '[1, 2]', type: 'json' }] }),
+        node('each', 'loop', { items: 'list' }),
+        node('again', 'set_variable', { assignments: [{ name: 'x', value: 'again' }] }),
+      ],
+      edges: [
+        edge('start', 'list'),
+        edge('list', 'each'),
+        edge('each', 'each', 'item'),
+        edge('each', 'again', 'done'),
+        edge('again', 'each'),
+      ],
+    });
+    expect(endless.status).toBe('failed');
+    expect(endless.error).toMatch(/more than 20 nodes in one run/);
+  });
+
   it('sends flow:session updates to the tenant room', async () => {
     const ws = await workspace();
     const base = await listen(ctx.app);

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { FlowWaitingKind, TContact, TFlowGraph } from '@orbitdesk/shared';
+import { LOOP_PORTS, type FlowWaitingKind, type TContact, type TFlowGraph } from '@orbitdesk/shared';
 import { performance } from 'node:perf_hooks';
 import { requestContext } from '../../../common/tenancy/request-context.js';
 import { Database } from '../../../db/database.js';
@@ -26,10 +26,19 @@ import type {
   ResumeCause,
 } from './node-handler.js';
 
-/** The most nodes one run executes before it stops (a run is what happens between two waits). */
+/**
+ * The most nodes one run executes before it stops (a run is what happens between two waits): a cycle without a
+ * wait ends here. A Loop node's iterations are bounded by its own maxIterations, so each iteration counts again
+ * from where the loop's first visit of the run left the count: a body of up to 19 nodes runs for every element.
+ */
 export const MAX_NODES_PER_RUN = 20;
-/** The loop guard across waits: a session that has run this many nodes in all is stopped. */
-export const MAX_STEPS_PER_SESSION = 500;
+/**
+ * The loop guard across waits: a session that has run this many nodes in all is stopped. Room for a Loop over
+ * 1,000 elements (its maximum) with a body of four nodes.
+ */
+export const MAX_STEPS_PER_SESSION = 5_000;
+/** The Loop node (nodes/loop.node.ts), whose revisits do not add to the run's count. */
+const LOOP_NODE_TYPE = 'loop';
 const VERSION_CACHE_SIZE = 500;
 
 export interface StartInput {
@@ -231,7 +240,14 @@ export class FlowExecutorService {
   ): Promise<FlowSessionRow> {
     let node = start;
     let pending = first;
+    /** Per Loop node entered in this run and not yet done: the run's count before its first visit. */
+    const loopEntries = new Map<string, number>();
     for (let ran = 0; ; ran++) {
+      if (node.type === LOOP_NODE_TYPE && !pending) {
+        const entry = loopEntries.get(node.id);
+        if (entry === undefined) loopEntries.set(node.id, ran);
+        else ran = entry; // the next iteration: the body's nodes are counted afresh
+      }
       if (ran >= MAX_NODES_PER_RUN) {
         return this.finishWithoutStep(
           state.session,
@@ -245,6 +261,10 @@ export class FlowExecutorService {
         );
       }
       const { result, ms } = pending ?? (await this.execute(node, state.ctx));
+      // A loop that took `done` starts afresh if the flow comes back to it, counted from there.
+      if (node.type === LOOP_NODE_TYPE && !(result.kind === 'next' && result.port === LOOP_PORTS.item)) {
+        loopEntries.delete(node.id);
+      }
       const input = pending ? { resumedBy: pending.cause } : node.data;
       pending = undefined;
       state.steps += 1;
