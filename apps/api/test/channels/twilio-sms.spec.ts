@@ -541,6 +541,20 @@ describe('twilio_sms channel', () => {
       statuses.off();
     });
 
+    it('applies a report that arrives before the worker stored the SID, once the SID is there', async () => {
+      const { id, sid } = await sentReply('+14155559204');
+      // As if Twilio's callback overtook the send's own answer: the row does not carry its SID yet.
+      await ctx.database.unsafe.execute(sql`update messages set provider_message_id = null where id = ${id}`);
+      const res = await twilioPost(statusPath(), report(sid, '+14155559204', 'delivered'));
+      expect(res.status).toBe(200);
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await messageRow(id)).status).toBe('sent');
+      await ctx.database.unsafe.execute(
+        sql`update messages set provider_message_id = ${sid} where id = ${id}`,
+      );
+      await waitForStatus(id, 'delivered');
+    });
+
     it('fails an undelivered message with the error code explained', async () => {
       const { id, sid } = await sentReply('+14155559202');
       await twilioPost(statusPath(), report(sid, '+14155559202', 'undelivered', { ErrorCode: '30003' }));

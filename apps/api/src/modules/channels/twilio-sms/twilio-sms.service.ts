@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import twilio from 'twilio';
-import { AppError, forbidden } from '../../../common/http/errors.js';
+import { forbidden } from '../../../common/http/errors.js';
 import { badWebhookIdentity } from '../../../common/rate-limit/rate-limit.hook.js';
 import { RateLimiterService } from '../../../common/rate-limit/rate-limiter.service.js';
 import { requestContext } from '../../../common/tenancy/request-context.js';
@@ -20,6 +20,9 @@ import { twilioWebhookBase } from './twilio-sms.urls.js';
 export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
 type InboundChannel = ChannelRow & { tenantStatus: string };
+
+/** Pauses before trying a report for a SID not stored yet again (see applyStatus). */
+const STATUS_RETRY_MS = [1_000, 3_000];
 
 /** The inbound journal's kinds (InboundWorkService): an incoming message, a delivery report. */
 const TWILIO_INBOUND = 'twilio_sms.inbound';
@@ -146,16 +149,14 @@ export class TwilioSmsWebhookService {
     }
   }
 
-  /** Reports for messages sent outside OrbitDesk (same number, another app) find nothing here; that is fine. */
+  /**
+   * A report can overtake the send it is about (Twilio calls back before the worker has stored the SID), so an
+   * unknown SID is tried again after STATUS_RETRY_MS (after the answer to Twilio: this runs deferred). Reports
+   * for messages sent outside OrbitDesk (same number, another app) still find nothing; that is fine.
+   */
   private async applyStatus(channel: InboundChannel, sid: string, update: StatusUpdate): Promise<void> {
-    try {
-      await this.pipeline.updateStatus(channel.id, sid, update);
-    } catch (err) {
-      if (err instanceof AppError && err.getStatus() === 404) {
-        this.logger.log(`status ${update.status} for ${sid}, not a message of inbox ${channel.id}; ignored`);
-        return;
-      }
-      throw err;
+    if (!(await this.pipeline.updateStatusOnceKnown(channel.id, sid, update, STATUS_RETRY_MS))) {
+      this.logger.log(`status ${update.status} for ${sid}, not a message of inbox ${channel.id}; ignored`);
     }
   }
 
