@@ -467,6 +467,39 @@ describe('knowledge bases', () => {
       expect(await retrieval.retrieve(A.tenant.id, [], 'gift cards', 3)).toEqual([]);
     });
 
+    it('builds and grows an index in a worker thread, with the same answers', async () => {
+      const indexes = ctx.app.get(KnowledgeVectorIndexes);
+      const before = { ...indexes.grown };
+      // Every add goes to a worker, as a base of more than a few hundred chunks does.
+      indexes.workerMinVectors = 0;
+      try {
+        const threads = await createBase(A.token, 'Built in a worker');
+        const shipping = await addText(A.token, threads.id, 'Shipping', SHIPPING);
+        await ready(A.token, threads.id, shipping.id);
+        expect((await search(A.token, threads.id, 'free shipping Portugal'))[0]).toMatchObject({
+          sourceId: shipping.id,
+          vectorRank: 1,
+        });
+        expect(indexes.grown.worker).toBe(before.worker + 1);
+        expect(indexes.sizeOf(threads.id)).toBe(1);
+
+        // A new source: the worker starts from a copy of the index built above and adds the new vector.
+        const refunds = await addText(A.token, threads.id, 'Refunds', REFUNDS);
+        await ready(A.token, threads.id, refunds.id);
+        const paraphrase = 'How many days until the money for my refund is on my card?';
+        expect((await search(A.token, threads.id, paraphrase))[0]).toMatchObject({
+          sourceId: refunds.id,
+          textRank: null,
+          vectorRank: 1,
+        });
+        expect(indexes.grown.worker).toBe(before.worker + 2);
+        expect(indexes.sizeOf(threads.id)).toBe(2);
+        expect(indexes.grown.mainThread).toBe(before.mainThread);
+      } finally {
+        indexes.workerMinVectors = 256;
+      }
+    });
+
     it('deletes a source with its chunks; search and the vector index follow', async () => {
       const local = await createBase(A.token, 'Deletions');
       const keep = await addText(A.token, local.id, 'Keep', SHIPPING);

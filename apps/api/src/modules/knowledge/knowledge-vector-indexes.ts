@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Index, MetricKind, ScalarKind } from 'usearch';
+import type { Index } from 'usearch';
 import { Database, type TenantTx } from '../../db/database.js';
+import { IndexBuild, newIndex, type HnswOptions } from './knowledge-index-builder.js';
 import { KnowledgeRepository } from './knowledge.repository.js';
 import { decodeVector } from './knowledge-vector.js';
 
@@ -19,6 +20,8 @@ const LOAD_PAGE = 2_000;
 const REBUILD_SHARE = 0.25;
 /** An index nobody searched for this long is dropped; the next search builds it again from Postgres. */
 const IDLE_MS = 30 * 60_000;
+/** More vectors to add than this at once: added in a worker thread (IndexBuild), not on the main thread. */
+const WORKER_MIN_VECTORS = 256;
 
 export interface IndexedBase {
   id: string;
@@ -55,6 +58,10 @@ export class KnowledgeVectorIndexes {
   private readonly entries = new Map<string, Entry>();
   /** One refresh per base at a time; concurrent searches wait for it rather than load the same rows twice. */
   private readonly refreshing = new Map<string, Promise<Entry | undefined>>();
+  /** Where indexes were grown, for diagnostics and tests. */
+  readonly grown = { mainThread: 0, worker: 0 };
+  /** Adds of more vectors than this go to a worker thread; tests lower it. */
+  workerMinVectors = WORKER_MIN_VECTORS;
 
   constructor(
     private readonly db: Database,
@@ -116,14 +123,15 @@ export class KnowledgeVectorIndexes {
             existing.index.remove(BigUint64Array.from(removed, BigInt));
             for (const k of removed) existing.keys.delete(k);
           }
-          for (let i = 0; i < added.length; i += LOAD_PAGE) {
-            const rows = await this.repo.vectorsByKeys(tx, base.id, added.slice(i, i + LOAD_PAGE));
-            this.add(existing, rows);
-          }
+          await this.grow(existing, added.length, async (page) => {
+            for (let i = 0; i < added.length; i += LOAD_PAGE) {
+              await page(await this.repo.vectorsByKeys(tx, base.id, added.slice(i, i + LOAD_PAGE)));
+            }
+          });
           entry = existing;
         }
       }
-      entry ??= await this.build(tx, base);
+      entry ??= await this.build(tx, base, stored.length);
       if (entry) {
         entry.version = Math.max(entry.version, base.indexVersion);
         this.entries.set(base.id, entry);
@@ -134,29 +142,79 @@ export class KnowledgeVectorIndexes {
     });
   }
 
-  private async build(tx: TenantTx, base: IndexedBase): Promise<Entry | undefined> {
-    let entry: Entry | undefined;
-    for (let after = 0; ;) {
-      const rows = await this.repo.vectorsAfter(tx, base.id, after, LOAD_PAGE);
-      if (!rows.length) break;
-      entry ??= this.create(base, rows[0]!.embedding.length / 4);
-      this.add(entry, rows);
-      after = rows[rows.length - 1]!.key;
-    }
+  /** A new index of the base's stored vectors (`count` of them), or undefined when it has none. */
+  private async build(tx: TenantTx, base: IndexedBase, count: number): Promise<Entry | undefined> {
+    const first = await this.repo.vectorsAfter(tx, base.id, 0, LOAD_PAGE);
+    if (!first.length) return undefined;
+    const entry = this.create(base, first[0]!.embedding.length / 4);
+    await this.grow(entry, count, async (page) => {
+      let rows = first;
+      while (rows.length) {
+        const after = rows[rows.length - 1]!.key;
+        await page(rows);
+        rows = await this.repo.vectorsAfter(tx, base.id, after, LOAD_PAGE);
+      }
+    });
     return entry;
+  }
+
+  /**
+   * Adds the vectors that `read` hands over page by page (about `count` of them) to the entry's index: on this
+   * thread when they are few, else in a worker thread (IndexBuild) that starts from a copy of the index and
+   * whose result replaces it, so a large base does not stall the process while its graph is built.
+   */
+  private async grow(
+    entry: Entry,
+    count: number,
+    read: (page: (rows: { key: number; embedding: Buffer }[]) => Promise<void>) => Promise<void>,
+  ): Promise<void> {
+    if (count <= this.workerMinVectors) {
+      await read((rows) => {
+        const fitting = this.fitting(entry, rows);
+        if (fitting) {
+          entry.index.add(fitting.keys, fitting.vectors);
+          for (const k of fitting.keys) entry.keys.add(Number(k));
+        }
+        return Promise.resolve();
+      });
+      this.grown.mainThread++;
+      return;
+    }
+    const build = new IndexBuild(
+      this.options(entry.dimensions),
+      entry.index.size() ? entry.index : undefined,
+    );
+    const added: number[] = [];
+    try {
+      await read((rows) => {
+        const fitting = this.fitting(entry, rows);
+        if (fitting) {
+          for (const k of fitting.keys) added.push(Number(k));
+          build.add(fitting.keys, fitting.vectors);
+        }
+        return Promise.resolve();
+      });
+    } catch (err) {
+      await build.cancel();
+      throw err;
+    }
+    entry.index = await build.finish();
+    for (const k of added) entry.keys.add(k);
+    this.grown.worker++;
+  }
+
+  private options(dimensions: number): HnswOptions {
+    return {
+      dimensions,
+      connectivity: HNSW_CONNECTIVITY,
+      expansionAdd: HNSW_EXPANSION_ADD,
+      expansionSearch: HNSW_EXPANSION_SEARCH,
+    };
   }
 
   private create(base: IndexedBase, dimensions: number): Entry {
     return {
-      index: new Index({
-        dimensions,
-        metric: MetricKind.Cos,
-        quantization: ScalarKind.F32,
-        connectivity: HNSW_CONNECTIVITY,
-        expansion_add: HNSW_EXPANSION_ADD,
-        expansion_search: HNSW_EXPANSION_SEARCH,
-        multi: false,
-      }),
+      index: newIndex(this.options(dimensions)),
       dimensions,
       model: base.embeddingModel,
       version: -1,
@@ -165,21 +223,21 @@ export class KnowledgeVectorIndexes {
     };
   }
 
-  private add(entry: Entry, rows: { key: number; embedding: Buffer }[]): void {
+  /** The rows' keys and vectors as usearch takes them, leaving out wrong sizes and keys already indexed. */
+  private fitting(
+    entry: Entry,
+    rows: { key: number; embedding: Buffer }[],
+  ): { keys: BigUint64Array; vectors: Float32Array } | undefined {
     const fitting = rows.filter((r) => r.embedding.length === entry.dimensions * 4 && !entry.keys.has(r.key));
     if (fitting.length !== rows.length) {
       this.logger.warn(
         `${rows.length - fitting.length} stored vectors skipped (wrong size or already indexed)`,
       );
     }
-    if (!fitting.length) return;
-    const matrix = new Float32Array(fitting.length * entry.dimensions);
-    fitting.forEach((r, i) => matrix.set(decodeVector(r.embedding), i * entry.dimensions));
-    entry.index.add(
-      BigUint64Array.from(fitting, (r) => BigInt(r.key)),
-      matrix,
-    );
-    for (const r of fitting) entry.keys.add(r.key);
+    if (!fitting.length) return undefined;
+    const vectors = new Float32Array(fitting.length * entry.dimensions);
+    fitting.forEach((r, i) => vectors.set(decodeVector(r.embedding), i * entry.dimensions));
+    return { keys: BigUint64Array.from(fitting, (r) => BigInt(r.key)), vectors };
   }
 
   private dropIdle(): void {
