@@ -14,8 +14,9 @@ export interface HnswOptions {
   expansionSearch: number;
 }
 
-export function newIndex(o: HnswOptions): Index {
-  return new Index({
+/** usearch's own settings for an index: plain data, so the worker thread is handed the very same. */
+function indexSettings(o: HnswOptions) {
+  return {
     dimensions: o.dimensions,
     metric: MetricKind.Cos,
     quantization: ScalarKind.F32,
@@ -23,7 +24,11 @@ export function newIndex(o: HnswOptions): Index {
     expansion_add: o.expansionAdd,
     expansion_search: o.expansionSearch,
     multi: false,
-  });
+  };
+}
+
+export function newIndex(o: HnswOptions): Index {
+  return new Index(indexSettings(o));
 }
 
 /**
@@ -33,17 +38,8 @@ export function newIndex(o: HnswOptions): Index {
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { Index, MetricKind, ScalarKind } = require(workerData.usearch);
-const o = workerData.options;
-const index = new Index({
-  dimensions: o.dimensions,
-  metric: MetricKind.Cos,
-  quantization: ScalarKind.F32,
-  connectivity: o.connectivity,
-  expansion_add: o.expansionAdd,
-  expansion_search: o.expansionSearch,
-  multi: false,
-});
+const { Index } = require(workerData.usearch);
+const index = new Index(workerData.settings);
 if (workerData.from) index.load(workerData.from);
 parentPort.on('message', (m) => {
   if (m.keys) {
@@ -80,7 +76,7 @@ export class IndexBuild {
     }
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { usearch: usearchPath, options, from: this.fromFile },
+      workerData: { usearch: usearchPath, settings: indexSettings(options), from: this.fromFile },
     });
     this.failed = new Promise<never>((_, reject) => {
       this.worker.once('error', reject);
