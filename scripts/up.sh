@@ -180,8 +180,10 @@ log "waiting for $health_url"
 for ((i = 0; i < 60; i++)); do
   kill -0 "$api_pid" 2>/dev/null || die "the API exited during startup (its output is above)"
   if http_ok "$health_url"; then
-    # Through the public API, so it needs the running API: a knowledge base and a chat agent for Acme.
+    # Through the public API, so it needs the running API: a knowledge base and a chat agent for Acme, and a
+    # published flow on its api inbox.
     node scripts/demo-ai.mjs "http://127.0.0.1:$PORT" || log "the AI demo data could not be added (see above)"
+    node scripts/demo-flows.mjs "http://127.0.0.1:$PORT" || log "the flow demo could not be added (see above)"
     print_summary
     break
   fi

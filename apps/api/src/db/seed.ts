@@ -43,15 +43,35 @@ const DEMO = {
     '00000000-0000-4000-8000-00000000d101',
     '00000000-0000-4000-8000-00000000d102',
     '00000000-0000-4000-8000-00000000d103',
+    '00000000-0000-4000-8000-00000000d104',
+    '00000000-0000-4000-8000-00000000d105',
   ],
-  conversations: ['00000000-0000-4000-8000-00000000d201', '00000000-0000-4000-8000-00000000d202'],
+  conversations: [
+    '00000000-0000-4000-8000-00000000d201',
+    '00000000-0000-4000-8000-00000000d202',
+    '00000000-0000-4000-8000-00000000d203',
+    '00000000-0000-4000-8000-00000000d204',
+    '00000000-0000-4000-8000-00000000d205',
+  ],
+  team: '00000000-0000-4000-8000-00000000d301',
 } as const;
+
+/** A line of a demo thread: the contact's, a reply sent by a user (by email), or a user's private note. */
+interface DemoLine {
+  dir: 'in' | 'out';
+  text: string;
+  ago: number;
+  by?: string;
+  note?: boolean;
+}
 
 type SeedTx = Parameters<Parameters<ReturnType<typeof drizzle<typeof schema>>['transaction']>[0]>[0];
 
 /**
- * Acme's inbox: an api inbox (so messages can be posted to it at once), three contacts and two conversations
- * with a short history. Returns the inbox's inbound secret when this run created the inbox.
+ * Acme's inbox: an api inbox (so messages can be posted to it at once), five contacts and five conversations
+ * with a short history, one in each state an agent meets (waiting for an answer, assigned to Alex in the Billing
+ * team with a private note, pending the customer, snoozed until tomorrow, resolved). Returns the inbox's inbound
+ * secret when this run created the inbox.
  */
 async function seedInbox(tx: SeedTx, tenantId: string, box: SecretBox): Promise<string | undefined> {
   const [existing] = await tx
@@ -84,7 +104,25 @@ async function seedInbox(tx: SeedTx, tenantId: string, box: SecretBox): Promise<
       identifier: 'ken-tanaka',
     },
     { name: 'Priya Shah', phone: null, email: 'priya@example.com', tags: [], identifier: 'priya-shah' },
+    {
+      name: 'Lena Fischer',
+      phone: '+4915112345678',
+      email: 'lena@fischer-handel.example',
+      tags: ['wholesale'],
+      identifier: 'lena-fischer',
+    },
+    { name: 'Omar Haddad', phone: null, email: 'omar@example.com', tags: [], identifier: 'omar-haddad' },
   ];
+  const users = await tx
+    .select({ id: schema.users.id, email: schema.users.email })
+    .from(schema.users)
+    .where(eq(schema.users.tenantId, tenantId));
+  const userId = (email: string) => users.find((u) => u.email === email)?.id ?? null;
+  await tx.insert(schema.teams).values({ id: DEMO.team, tenantId, name: 'Billing' });
+  for (const email of ['manager@acme.test', 'agent@acme.test']) {
+    const id = userId(email);
+    if (id) await tx.insert(schema.teamMembers).values({ tenantId, teamId: DEMO.team, userId: id });
+  }
   for (const [i, p] of people.entries()) {
     const { identifier, ...contact } = p;
     await tx.insert(schema.contacts).values({ id: DEMO.contacts[i], tenantId, ...contact });
@@ -92,34 +130,112 @@ async function seedInbox(tx: SeedTx, tenantId: string, box: SecretBox): Promise<
       .insert(schema.contactIdentities)
       .values({ tenantId, contactId: DEMO.contacts[i]!, channelType: 'api', identifier });
   }
-  await tx.insert(schema.tenantSequences).values({ tenantId, name: 'conversation', value: 2 });
+  await tx.insert(schema.tenantSequences).values({ tenantId, name: 'conversation', value: 5 });
   const now = Date.now();
   const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000);
-  const threads = [
+  const tomorrowAtNine = new Date(now + 24 * 3_600_000);
+  tomorrowAtNine.setHours(9, 0, 0, 0);
+  const threads: {
+    id: string;
+    contact: string;
+    number: number;
+    status: 'open' | 'pending' | 'snoozed' | 'resolved';
+    lines: DemoLine[];
+    assignee?: string;
+    team?: string;
+    priority?: 'high';
+    tags?: string[];
+    snoozedUntil?: Date;
+  }[] = [
     {
       id: DEMO.conversations[0],
       contact: DEMO.contacts[0],
       number: 1,
-      status: 'open' as const,
+      status: 'open',
+      tags: ['shipping'],
       lines: [
-        { dir: 'in' as const, text: 'Hi! My order #1042 has not arrived yet.', ago: 42 },
-        { dir: 'out' as const, text: 'Sorry about that, Maria. Let me check with the carrier.', ago: 40 },
-        { dir: 'in' as const, text: 'Thanks, it was supposed to come on Monday.', ago: 5 },
+        { dir: 'in', text: 'Hi! My order #1042 has not arrived yet.', ago: 42 },
+        {
+          dir: 'out',
+          text: 'Sorry about that, Maria. Let me check with the carrier.',
+          ago: 40,
+          by: 'admin@acme.test',
+        },
+        { dir: 'in', text: 'Thanks, it was supposed to come on Monday.', ago: 5 },
       ],
     },
     {
       id: DEMO.conversations[1],
       contact: DEMO.contacts[1],
       number: 2,
-      status: 'resolved' as const,
+      status: 'resolved',
       lines: [
-        { dir: 'in' as const, text: 'Do you offer annual billing?', ago: 180 },
-        { dir: 'out' as const, text: 'We do: two months free when paid yearly.', ago: 170 },
+        { dir: 'in', text: 'Do you offer annual billing?', ago: 180 },
+        { dir: 'out', text: 'We do: two months free when paid yearly.', ago: 170, by: 'manager@acme.test' },
+      ],
+    },
+    {
+      id: DEMO.conversations[2],
+      contact: DEMO.contacts[2],
+      number: 3,
+      status: 'open',
+      assignee: 'agent@acme.test',
+      team: DEMO.team,
+      priority: 'high',
+      tags: ['billing'],
+      lines: [
+        { dir: 'in', text: 'I was charged twice for invoice INV-2231. Can you fix that?', ago: 25 },
+        {
+          dir: 'out',
+          text: '@Alex Agent please check Stripe for the duplicate charge before answering.',
+          ago: 22,
+          by: 'manager@acme.test',
+          note: true,
+        },
+        {
+          dir: 'out',
+          text: 'I can see the duplicate, Priya. The refund is on its way and reaches your card within 3 working days.',
+          ago: 15,
+          by: 'agent@acme.test',
+        },
+      ],
+    },
+    {
+      id: DEMO.conversations[3],
+      contact: DEMO.contacts[3],
+      number: 4,
+      status: 'pending',
+      tags: ['sales'],
+      lines: [
+        { dir: 'in', text: 'Could you send a quote for 200 units of the Acme Hub?', ago: 300 },
+        {
+          dir: 'out',
+          text: 'Happy to, Lena. Which delivery country, and do you need them in one shipment?',
+          ago: 290,
+          by: 'admin@acme.test',
+        },
+      ],
+    },
+    {
+      id: DEMO.conversations[4],
+      contact: DEMO.contacts[4],
+      number: 5,
+      status: 'snoozed',
+      snoozedUntil: tomorrowAtNine,
+      lines: [
+        { dir: 'in', text: 'My warranty claim photos are coming tomorrow, is that fine?', ago: 60 },
+        {
+          dir: 'out',
+          text: 'Of course, Omar. We will look at them as soon as they arrive.',
+          ago: 55,
+          by: 'agent@acme.test',
+        },
       ],
     },
   ];
   for (const t of threads) {
-    const last = t.lines[t.lines.length - 1]!;
+    // Private notes are not the conversation's last message (preview, time): customers never see them.
+    const last = t.lines.filter((l) => !l.note).at(-1)!;
     await tx.insert(schema.conversations).values({
       id: t.id,
       tenantId,
@@ -127,6 +243,11 @@ async function seedInbox(tx: SeedTx, tenantId: string, box: SecretBox): Promise<
       channelId: DEMO.inbox,
       contactId: t.contact,
       status: t.status,
+      snoozedUntil: t.snoozedUntil ?? null,
+      assigneeId: t.assignee ? userId(t.assignee) : null,
+      teamId: t.team ?? null,
+      priority: t.priority ?? 'none',
+      tags: t.tags ?? [],
       lastMessagePreview: last.text,
       lastMessageAt: at(last.ago),
       lastInboundAt: at(t.lines.filter((l) => l.dir === 'in').at(-1)!.ago),
@@ -142,9 +263,10 @@ async function seedInbox(tx: SeedTx, tenantId: string, box: SecretBox): Promise<
         direction: line.dir,
         type: 'text',
         content: { text: line.text },
-        status: line.dir === 'in' ? 'received' : 'delivered',
+        status: line.dir === 'in' ? 'received' : line.note ? 'sent' : 'delivered',
+        isPrivate: line.note ?? false,
         senderType: line.dir === 'in' ? 'contact' : 'user',
-        senderId: line.dir === 'in' ? t.contact : null,
+        senderId: line.dir === 'in' ? t.contact : line.by ? userId(line.by) : null,
         createdAt: at(line.ago),
       });
     }

@@ -19,8 +19,11 @@ async function snapshot(url: string) {
       'contacts',
       'conversations',
       'messages',
+      'teams',
+      'team_members',
     ]) {
-      out[table] = (await c.query(`SELECT * FROM ${table} ORDER BY id`)).rows;
+      const order = table === 'team_members' ? 'team_id, user_id' : 'id';
+      out[table] = (await c.query(`SELECT * FROM ${table} ORDER BY ${order}`)).rows;
     }
     return out;
   } finally {
@@ -52,9 +55,11 @@ describe('demo seed', () => {
     expect(first.users).toHaveLength(4);
     expect(first.platform_admins).toHaveLength(1);
     expect(first.channels).toHaveLength(2);
-    expect(first.contacts).toHaveLength(3);
-    expect(first.conversations).toHaveLength(2);
-    expect(first.messages).toHaveLength(5);
+    expect(first.contacts).toHaveLength(5);
+    expect(first.conversations).toHaveLength(5);
+    expect(first.messages).toHaveLength(12);
+    expect(first.teams).toHaveLength(1);
+    expect(first.team_members).toHaveLength(2);
     const again = await seed(db.url, { email: 'ops@orbitdesk.test', password: 'Seed-super-pass-1' }, box);
     expect(again.inboxSecret).toBeUndefined();
     // The widget's token is reported on every run (up.sh writes the demo page with it).
@@ -103,6 +108,63 @@ describe('demo seed', () => {
       ).body.accessToken,
     });
     expect(conv.body).toMatchObject({ number: 1, unreadCount: 2, lastMessagePreview: 'Any news?' });
+  });
+
+  it('shows an agent a conversation in each state: theirs (with a private note), pending, snoozed, resolved', async () => {
+    const agentToken = (
+      await http(ctx.app, 'POST', '/api/v1/auth/login', {
+        body: { email: 'agent@acme.test', password: DEMO_PASSWORD },
+      })
+    ).body.accessToken;
+    const list = async (query: string): Promise<number[]> => {
+      const page = await http(ctx.app, 'GET', `/api/v1/conversations?${query}`, { token: agentToken });
+      return (page.body.items as { number: number }[]).map((c) => c.number);
+    };
+    expect(await list('assignee=me')).toEqual([3]);
+    expect(await list('status=pending')).toEqual([4]);
+    expect(await list('status=snoozed')).toEqual([5]);
+    expect(await list('status=resolved')).toEqual([2]);
+    const mine = await http(ctx.app, 'GET', '/api/v1/conversations?assignee=me', { token: agentToken });
+    expect(mine.body.items[0]).toMatchObject({ priority: 'high', tags: ['billing'] });
+    expect(mine.body.items[0].lastMessagePreview).toMatch(/^I can see the duplicate/);
+    const history = await http(ctx.app, 'GET', `/api/v1/conversations/${mine.body.items[0].id}/messages`, {
+      token: agentToken,
+    });
+    expect(history.status).toBe(200);
+    const notes = history.body.items.filter((m: { isPrivate: boolean }) => m.isPrivate);
+    expect(notes).toHaveLength(1);
+    expect(notes[0].content.text).toMatch(/^@Alex Agent/);
+    expect(notes[0].senderId).toBeTruthy();
+  });
+
+  it("takes scripts/demo-flows.mjs's flow, which asks for the order number on an order-status message", async () => {
+    const adminToken = (
+      await http(ctx.app, 'POST', '/api/v1/auth/login', {
+        body: { email: 'admin@acme.test', password: DEMO_PASSWORD },
+      })
+    ).body.accessToken;
+    // A path the compiler does not follow: the script is plain JavaScript outside the package.
+    const script = new URL('../../../../scripts/demo-flows.mjs', import.meta.url).href;
+    const { orderStatusFlow } = (await import(script)) as { orderStatusFlow: () => Record<string, unknown> };
+    const created = await http(ctx.app, 'POST', '/api/v1/flows', {
+      token: adminToken,
+      body: orderStatusFlow(),
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(
+      (await http(ctx.app, 'POST', `/api/v1/flows/${created.body.id}/publish`, { token: adminToken })).status,
+    ).toBe(200);
+    const run = await http(ctx.app, 'POST', `/api/v1/flows/${created.body.id}/test`, {
+      token: adminToken,
+      body: { contact: { name: 'Maria Lopez' }, message: 'what is my order status?' },
+    });
+    expect(run.status).toBe(200);
+    expect(run.body.log.map((l: { nodeType: string }) => l.nodeType)).toEqual([
+      'trigger',
+      'send_message',
+      'wait_for_reply',
+    ]);
+    expect(run.body.log[1].output.wouldSend.content.text).toBe('Hi Maria Lopez! What is your order number?');
   });
 
   it('has a demo website chat whose embed token opens a visitor session', async () => {
