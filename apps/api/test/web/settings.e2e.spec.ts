@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebServer, type RunningWebServer } from '../../../web/server.mjs';
 import { eventually } from '../support/eventually.js';
-import { DEFAULT_PASSWORD, makeTenant, makeUser } from '../support/factories.js';
+import { DEFAULT_PASSWORD, makeConversation, makeTenant, makeUser } from '../support/factories.js';
 import { inbound, textFrom } from '../support/inbox.js';
 import { listen } from '../support/sockets.js';
 import { http, startTestApp, type TestContext } from '../support/test-app.js';
@@ -24,6 +24,7 @@ describe('web app settings in Chromium', () => {
   let page: Page;
   let admin: Awaited<ReturnType<typeof makeUser>>;
   let agent: Awaited<ReturnType<typeof makeUser>>;
+  let tenantId = '';
   let rawKey = '';
 
   const logIn = async (p: Page, email: string) => {
@@ -43,6 +44,7 @@ describe('web app settings in Chromium', () => {
     ctx = await startTestApp();
     apiUrl = await listen(ctx.app);
     const tenant = await makeTenant(ctx.database, { name: 'Acme Support' });
+    tenantId = tenant.id;
     admin = await makeUser(ctx.database, tenant.id, { role: 'ADMIN', name: 'Ava Admin' });
     agent = await makeUser(ctx.database, tenant.id, { role: 'AGENT', name: 'Ben Agent' });
     web = await startWebServer({ port: 0, host: '127.0.0.1', apiUrl });
@@ -306,5 +308,65 @@ describe('web app settings in Chromium', () => {
 
     await card.getByRole('button', { name: 'Delivery log' }).click();
     await card.getByText('No deliveries yet').waitFor();
+  });
+  it('creates a team with members, renames it, gives a conversation that team and a priority, then deletes it', async () => {
+    await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Teams' }).click();
+    await page.getByText('No teams yet').waitFor();
+    await page.getByLabel('New team name').fill('Billing');
+    await page.getByRole('button', { name: 'Create team' }).click();
+    // The workspace's only team (its name moves into a text box while it is renamed).
+    const row = page.getByTestId('team-row');
+    await row.filter({ hasText: 'Billing' }).waitFor();
+    // The same name again is refused with the API's reason.
+    await page.getByLabel('New team name').fill('Billing');
+    await page.getByRole('button', { name: 'Create team' }).click();
+    await page.getByRole('form', { name: 'Create a team' }).getByRole('alert').waitFor();
+
+    await row.getByRole('button', { name: 'Members' }).click();
+    await row.getByRole('checkbox', { name: 'Ben Agent' }).check();
+    await row.getByRole('button', { name: 'Save members' }).click();
+    await expect.poll(() => row.getByTestId('team-members').textContent()).toBe('Ben Agent');
+    await row.getByRole('button', { name: 'Rename' }).click();
+    await row.getByLabel('Team name').fill('Billing and refunds');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => row.getByTestId('team-name').textContent()).toBe('Billing and refunds');
+    const [team] = (
+      await ctx.database.unsafe.execute<{ id: string; name: string; members: string[] }>(
+        sql`select t.id, t.name, array_agg(m.user_id) as members from teams t join team_members m on m.team_id = t.id
+            where t.tenant_id = ${tenantId} group by t.id`,
+      )
+    ).rows;
+    expect(team).toMatchObject({ name: 'Billing and refunds', members: [agent.id] });
+
+    // In the inbox: the conversation's team and priority, saved and shown on its row.
+    const conversation = await makeConversation(ctx.database, tenantId, { contactName: 'Tess Team' });
+    await page.goto(`${web.url}/inbox/${conversation.id}`);
+    await page.getByLabel('Team').selectOption({ label: 'Billing and refunds' });
+    await page.getByLabel('Priority').selectOption('urgent');
+    await eventually(async () => {
+      const rows = await ctx.database.unsafe.execute<{ team_id: string; priority: string }>(
+        sql`select team_id, priority from conversations where id = ${conversation.id}`,
+      );
+      expect(rows.rows).toEqual([{ team_id: team!.id, priority: 'urgent' }]);
+    });
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('conversation-row')
+          .filter({ hasText: 'Tess Team' })
+          .getByTestId('priority-badge')
+          .textContent(),
+      )
+      .toBe('urgent');
+
+    // Deleted after a confirmation: the conversation keeps its priority and loses the team.
+    await page.goto(`${web.url}/settings/teams`);
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await row.getByRole('button', { name: 'Delete team' }).click();
+    await page.getByText('No teams yet').waitFor();
+    const after = await ctx.database.unsafe.execute<{ team_id: string | null; priority: string }>(
+      sql`select team_id, priority from conversations where id = ${conversation.id}`,
+    );
+    expect(after.rows).toEqual([{ team_id: null, priority: 'urgent' }]);
   });
 });

@@ -2,7 +2,7 @@ import type { TConversation } from '@orbitdesk/shared';
 import { Link } from 'react-router';
 import { initials, shortTime } from '../ui/format';
 import { useContact, useUsers } from './queries';
-import { StatusBadge } from './status-badge';
+import { PriorityBadge, StatusBadge } from './status-badge';
 
 interface Props {
   conversation: TConversation;
@@ -57,6 +57,7 @@ export function ConversationRow({ conversation: c, selected, href, channelName }
           <span>#{c.number}</span>
           {channelName && <span className="truncate">· {channelName}</span>}
           <StatusBadge status={c.status} />
+          <PriorityBadge priority={c.priority} />
           {assignee && <span className="ml-auto truncate">{assignee.name}</span>}
         </span>
       </span>

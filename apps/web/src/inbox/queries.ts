@@ -5,6 +5,7 @@ import type {
   TConversation,
   TConversationPage,
   TMessagePage,
+  TTeamList,
   TUserPage,
 } from '@orbitdesk/shared';
 import { api } from '../api/client';
@@ -18,6 +19,7 @@ export const keys = {
   contact: (id: string) => ['contact', id] as const,
   users: ['users'] as const,
   channels: ['channels'] as const,
+  teams: ['teams'] as const,
 };
 
 export type ConversationPages = InfiniteData<TConversationPage, string | null>;
@@ -72,6 +74,15 @@ export function useUsers() {
     queryFn: ({ signal }) => api<TUserPage>('/users', { query: { limit: 100 }, signal }),
     staleTime: 5 * 60_000,
     select: (page) => page.items,
+  });
+}
+
+/** The workspace's teams (a conversation's team, Settings → Teams). */
+export function useTeams() {
+  return useQuery({
+    queryKey: keys.teams,
+    queryFn: async ({ signal }) => (await api<TTeamList>('/teams', { signal })).items,
+    staleTime: 5 * 60_000,
   });
 }
 

@@ -7,14 +7,17 @@ import { useLiveState } from '../realtime/live-store';
 import { compactSelectClass, ghostButton, primaryButton, secondaryButton } from '../ui/classes';
 import { fullTime } from '../ui/format';
 import { useUpdateConversation } from './mutations';
-import { useChannels, useContact, useUsers } from './queries';
+import { useChannels, useContact, useTeams, useUsers } from './queries';
 import { SnoozeControl } from './snooze-control';
-import { StatusBadge } from './status-badge';
+import { PriorityBadge, StatusBadge } from './status-badge';
 
-/** Who the conversation is with, and the actions on it: assign, change status, snooze. */
+const PRIORITIES: TConversation['priority'][] = ['none', 'low', 'medium', 'high', 'urgent'];
+
+/** Who the conversation is with, and the actions on it: assign (person and team), prioritise, change status, snooze. */
 export function ThreadHeader({ conversation: c, backTo }: { conversation: TConversation; backTo: string }) {
   const contact = useContact(c.contactId);
   const users = useUsers();
+  const teams = useTeams();
   const channels = useChannels();
   const online = useLiveState((s) => s.online);
   const update = useUpdateConversation(c.id);
@@ -41,6 +44,7 @@ export function ThreadHeader({ conversation: c, backTo }: { conversation: TConve
           <span>#{c.number}</span>
           {channel && <span>· {channel.name}</span>}
           <StatusBadge status={c.status} />
+          <PriorityBadge priority={c.priority} />
           {c.status === 'snoozed' && c.snoozedUntil && <span>until {fullTime(c.snoozedUntil)}</span>}
           {botActive && (
             <span
@@ -82,6 +86,39 @@ export function ThreadHeader({ conversation: c, backTo }: { conversation: TConve
               {u.name}
             </option>
           ))}
+      </select>
+      <label className="sr-only" htmlFor="team">
+        Team
+      </label>
+      <select
+        id="team"
+        className={`${compactSelectClass} max-w-40`}
+        value={c.teamId ?? ''}
+        disabled={update.isPending}
+        onChange={(e) => update.mutate({ teamId: e.target.value || null })}
+      >
+        <option value="">No team</option>
+        {teams.data?.map((t) => (
+          <option key={t.id} value={t.id}>
+            {t.name}
+          </option>
+        ))}
+      </select>
+      <label className="sr-only" htmlFor="priority">
+        Priority
+      </label>
+      <select
+        id="priority"
+        className={compactSelectClass}
+        value={c.priority}
+        disabled={update.isPending}
+        onChange={(e) => update.mutate({ priority: e.target.value as TConversation['priority'] })}
+      >
+        {PRIORITIES.map((p) => (
+          <option key={p} value={p}>
+            {p === 'none' ? 'No priority' : `${p[0]!.toUpperCase()}${p.slice(1)} priority`}
+          </option>
+        ))}
       </select>
       <label className="sr-only" htmlFor="status">
         Status

@@ -5,12 +5,14 @@ import { AiSettingsPage } from './ai/ai-settings-page';
 import { ApiKeysPage } from './api-keys/api-keys-page';
 import { ChannelDetailPage } from './channels/channel-detail-page';
 import { ChannelsPage } from './channels/channels-page';
+import { TeamsPage } from './teams/teams-page';
 import { UsersPage } from './users/users-page';
 import { WebhooksPage } from './webhooks/webhooks-page';
 
 const SECTIONS = [
   { to: '/settings/channels', label: 'Channels' },
   { to: '/settings/users', label: 'Users and roles' },
+  { to: '/settings/teams', label: 'Teams' },
   { to: '/settings/api-keys', label: 'API keys' },
   { to: '/settings/webhooks', label: 'Outgoing webhooks' },
   { to: '/settings/ai', label: 'AI' },
@@ -51,6 +53,7 @@ export function SettingsPage() {
             <Route path="channels" element={<ChannelsPage />} />
             <Route path="channels/:channelId" element={<ChannelDetailPage />} />
             <Route path="users" element={<UsersPage />} />
+            <Route path="teams" element={<TeamsPage />} />
             <Route path="api-keys" element={<ApiKeysPage />} />
             <Route path="webhooks" element={<WebhooksPage />} />
             <Route path="ai" element={<AiSettingsPage />} />
