@@ -2,7 +2,8 @@
 // with a help-center text (indexed by the worker through the AI service's offline `local` provider) and a RAG chat
 // agent answering the website chat. Run by scripts/up.sh; safe to run again (it checks by name first).
 //   node scripts/demo-ai.mjs http://127.0.0.1:3002
-const base = `${process.argv[2] ?? 'http://127.0.0.1:3002'}/api/v1`;
+import { demoApi } from './demo-api.mjs';
+
 const KB_NAME = 'Acme help center';
 const AGENT_NAME = 'Acme assistant';
 const HELP_CENTER = `Acme help center
@@ -24,26 +25,8 @@ Opening hours. Our support team answers Monday to Friday from 8:00 to 18:00 CET 
 Payments. We accept Visa, Mastercard, American Express, PayPal and bank transfer. Invoices are available as PDF on
 the order page. A duplicate charge is refunded automatically within 3 working days.`;
 
-async function call(method, path, token, body) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(15_000),
-  });
-  const text = await res.text();
-  const json = text ? JSON.parse(text) : undefined;
-  if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${json?.message ?? text}`);
-  return json;
-}
-
-const { accessToken } = await call('POST', '/auth/login', undefined, {
-  email: 'admin@acme.test',
-  password: 'OrbitDesk!demo1',
-});
+const { call, adminToken } = demoApi(process.argv[2] ?? 'http://127.0.0.1:3002');
+const accessToken = await adminToken();
 const agents = await call('GET', '/chat-agents', accessToken);
 if (agents.items.some((a) => a.name === AGENT_NAME)) {
   console.log(`AI demo: "${AGENT_NAME}" already exists; nothing to do.`);

@@ -4,6 +4,7 @@
 // to run again (it checks by name first).
 //   node scripts/demo-flows.mjs http://127.0.0.1:3002
 import { pathToFileURL } from 'node:url';
+import { demoApi } from './demo-api.mjs';
 
 export const FLOW_NAME = 'Order status bot';
 /** The seed's fixed ids (apps/api/src/db/seed.ts): the demo api inbox and the Billing team. */
@@ -83,26 +84,8 @@ export function orderStatusFlow(inboxId = DEMO_INBOX_ID, teamId = DEMO_TEAM_ID) 
 }
 
 async function main(apiBase) {
-  const base = `${apiBase}/api/v1`;
-  const call = async (method, path, token, body) => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(15_000),
-    });
-    const text = await res.text();
-    const json = text ? JSON.parse(text) : undefined;
-    if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${json?.message ?? text}`);
-    return json;
-  };
-  const { accessToken } = await call('POST', '/auth/login', undefined, {
-    email: 'admin@acme.test',
-    password: 'OrbitDesk!demo1',
-  });
+  const { call, adminToken } = demoApi(apiBase);
+  const accessToken = await adminToken();
   const flows = await call('GET', '/flows?limit=100', accessToken);
   const existing = flows.items.find((f) => f.name === FLOW_NAME);
   if (existing && existing.status !== 'DRAFT') {

@@ -143,7 +143,11 @@ export function TeamsPage() {
             value={name}
             onChange={(e) => setName(e.target.value)}
           />
-          <button type="submit" className={primaryButton} disabled={create.isPending || !name.trim()}>
+          <button
+            type="submit"
+            className={`${primaryButton} shrink-0 whitespace-nowrap`}
+            disabled={create.isPending || !name.trim()}
+          >
             Create team
           </button>
         </div>
