@@ -60,7 +60,7 @@ describe('conversations', () => {
     expect((await list('cursor=garbage')).status).toBe(400);
   });
 
-  it('filters by channel, status, tag, assignee and text', async () => {
+  it('filters by channel, status, tag, assignee, team, priority and text', async () => {
     expect(ids(await list(`channelId=${inbox2.id}`))).toEqual([convs.carol]);
 
     expect((await patch(convs.bob!, { status: 'pending', tags: ['billing', 'vip'] })).status).toBe(200);
@@ -75,6 +75,17 @@ describe('conversations', () => {
     expect(ids(await list('assignee=unassigned'))).toHaveLength(3);
     // A's admin is not the assignee.
     expect(ids(await list('assignee=me', A.token))).toEqual([]);
+
+    const team = await http(ctx.app, 'POST', '/api/v1/teams', { token: A.token, body: { name: 'Billing' } });
+    expect(team.status).toBe(201);
+    expect((await patch(convs.carol!, { teamId: team.body.id, priority: 'urgent' })).status).toBe(200);
+    expect(ids(await list(`team=${team.body.id}`))).toEqual([convs.carol]);
+    expect(ids(await list('team=none'))).not.toContain(convs.carol);
+    expect(ids(await list('team=none'))).toHaveLength(3);
+    expect(ids(await list('priority=urgent'))).toEqual([convs.carol]);
+    expect(ids(await list(`priority=urgent&team=${team.body.id}&channelId=${inbox.id}`))).toEqual([]);
+    expect((await list('priority=asap')).status).toBe(400);
+    expect((await list('team=billing')).status).toBe(400);
 
     expect(ids(await list('q=smith'))).toEqual([convs.alice]);
     expect(ids(await list('q=refund'))).toEqual([convs.bob]);

@@ -341,8 +341,8 @@ describe('web app settings in Chromium', () => {
     // In the inbox: the conversation's team and priority, saved and shown on its row.
     const conversation = await makeConversation(ctx.database, tenantId, { contactName: 'Tess Team' });
     await page.goto(`${web.url}/inbox/${conversation.id}`);
-    await page.getByLabel('Team').selectOption({ label: 'Billing and refunds' });
-    await page.getByLabel('Priority').selectOption('urgent');
+    await page.getByLabel('Team', { exact: true }).selectOption({ label: 'Billing and refunds' });
+    await page.getByLabel('Priority', { exact: true }).selectOption('urgent');
     await eventually(async () => {
       const rows = await ctx.database.unsafe.execute<{ team_id: string; priority: string }>(
         sql`select team_id, priority from conversations where id = ${conversation.id}`,
@@ -358,6 +358,18 @@ describe('web app settings in Chromium', () => {
           .textContent(),
       )
       .toBe('urgent');
+
+    // The list filtered by that team, then by another priority: the row is there, then it is not.
+    await makeConversation(ctx.database, tenantId, { contactName: 'Otto Other' });
+    await page.locator('select[aria-label="Status"]').selectOption('all');
+    await page.getByTestId('conversation-row').filter({ hasText: 'Otto Other' }).waitFor();
+    await page.getByLabel('Team filter').selectOption({ label: 'Billing and refunds' });
+    await expect
+      .poll(async () => (await page.getByTestId('conversation-row').allTextContents()).join('|'))
+      .toMatch(/^[^|]*Tess Team[^|]*$/);
+    expect(page.url()).toContain(`team=${team!.id}`);
+    await page.getByLabel('Priority filter').selectOption('low');
+    await page.getByText('Nothing matches these filters.').waitFor();
 
     // Deleted after a confirmation: the conversation keeps its priority and loses the team.
     await page.goto(`${web.url}/settings/teams`);

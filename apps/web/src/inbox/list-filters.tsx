@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
-import { CONVERSATION_STATUSES } from '@orbitdesk/shared';
+import { CONVERSATION_PRIORITIES, CONVERSATION_STATUSES } from '@orbitdesk/shared';
 import { inputClass, selectClass } from '../ui/classes';
-import type { AssigneeFilter, InboxFilters, StatusFilter } from './filters';
-import { useChannels } from './queries';
+import type { AssigneeFilter, InboxFilters, PriorityFilter, StatusFilter } from './filters';
+import { useChannels, useTeams } from './queries';
 
 const ASSIGNEES: { value: AssigneeFilter; label: string }[] = [
   { value: 'me', label: 'Mine' },
@@ -18,6 +18,7 @@ export function ListFilters({
   onChange: (f: InboxFilters) => void;
 }) {
   const channels = useChannels();
+  const teams = useTeams();
   const [q, setQ] = useState(filters.q);
 
   // Search as the user pauses typing, not on every key.
@@ -84,6 +85,35 @@ export function ListFilters({
             ))}
           </select>
         )}
+      </div>
+      <div className="flex gap-2">
+        <select
+          aria-label="Team filter"
+          className={selectClass}
+          value={filters.team}
+          onChange={(e) => onChange({ ...filters, team: e.target.value })}
+        >
+          <option value="">All teams</option>
+          <option value="none">No team</option>
+          {teams.data?.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.name}
+            </option>
+          ))}
+        </select>
+        <select
+          aria-label="Priority filter"
+          className={selectClass}
+          value={filters.priority}
+          onChange={(e) => onChange({ ...filters, priority: e.target.value as PriorityFilter })}
+        >
+          <option value="">Any priority</option>
+          {[...CONVERSATION_PRIORITIES].reverse().map((p) => (
+            <option key={p} value={p}>
+              {p === 'none' ? 'No priority' : `${p[0]!.toUpperCase()}${p.slice(1)}`}
+            </option>
+          ))}
+        </select>
       </div>
     </div>
   );

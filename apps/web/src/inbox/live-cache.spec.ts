@@ -58,6 +58,8 @@ const filters = (over: Partial<InboxFilters> = {}): InboxFilters => ({
   status: 'open',
   assignee: 'all',
   channelId: '',
+  team: '',
+  priority: '',
   q: '',
   ...over,
 });

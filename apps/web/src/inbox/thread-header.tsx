@@ -1,4 +1,4 @@
-import type { TConversation } from '@orbitdesk/shared';
+import { CONVERSATION_PRIORITIES, type TConversation } from '@orbitdesk/shared';
 import { Link } from 'react-router';
 import { ApiError } from '../api/client';
 import { useCurrentUser } from '../auth/use-session';
@@ -10,8 +10,6 @@ import { useUpdateConversation } from './mutations';
 import { useChannels, useContact, useTeams, useUsers } from './queries';
 import { SnoozeControl } from './snooze-control';
 import { PriorityBadge, StatusBadge } from './status-badge';
-
-const PRIORITIES: TConversation['priority'][] = ['none', 'low', 'medium', 'high', 'urgent'];
 
 /** Who the conversation is with, and the actions on it: assign (person and team), prioritise, change status, snooze. */
 export function ThreadHeader({ conversation: c, backTo }: { conversation: TConversation; backTo: string }) {
@@ -114,7 +112,7 @@ export function ThreadHeader({ conversation: c, backTo }: { conversation: TConve
         disabled={update.isPending}
         onChange={(e) => update.mutate({ priority: e.target.value as TConversation['priority'] })}
       >
-        {PRIORITIES.map((p) => (
+        {CONVERSATION_PRIORITIES.map((p) => (
           <option key={p} value={p}>
             {p === 'none' ? 'No priority' : `${p[0]!.toUpperCase()}${p.slice(1)} priority`}
           </option>

@@ -56,6 +56,9 @@ export const ZListConversationsQuery = ZCursorQuery.extend({
   /** `me` (the calling user), `unassigned`, or a user id. */
   assignee: z.union([z.literal('me'), z.literal('unassigned'), z.uuid()]).optional(),
   channelId: z.uuid().optional(),
+  /** A team's id, or `none` for conversations without a team. */
+  team: z.union([z.literal('none'), z.uuid()]).optional(),
+  priority: z.enum(CONVERSATION_PRIORITIES).optional(),
   tag: z.string().trim().min(1).max(50).optional(),
   /** Matches the contact's name or the last message preview. */
   q: z.string().trim().min(1).max(100).optional(),

@@ -11,6 +11,9 @@ export interface ConversationFilter {
   /** A user id, or null for unassigned. */
   assigneeId?: string | null;
   channelId?: string;
+  /** A team id, or null for conversations without a team. */
+  teamId?: string | null;
+  priority?: ConversationRow['priority'];
   tag?: string;
   q?: string;
 }
@@ -26,6 +29,9 @@ export class ConversationsRepository {
     if (f.assigneeId === null) where.push(isNull(conversations.assigneeId));
     else if (f.assigneeId) where.push(eq(conversations.assigneeId, f.assigneeId));
     if (f.channelId) where.push(eq(conversations.channelId, f.channelId));
+    if (f.teamId === null) where.push(isNull(conversations.teamId));
+    else if (f.teamId) where.push(eq(conversations.teamId, f.teamId));
+    if (f.priority) where.push(eq(conversations.priority, f.priority));
     if (f.tag) where.push(arrayContains(conversations.tags, [f.tag]));
     if (f.q) {
       const pattern = likePattern(f.q);

@@ -39,6 +39,8 @@ export class ConversationsService {
         status: q.status,
         assigneeId,
         channelId: q.channelId,
+        teamId: q.team === 'none' ? null : q.team,
+        priority: q.priority,
         tag: q.tag,
         q: q.q,
         cursor,
