@@ -3,6 +3,7 @@ import { CONVERSATION_PRIORITIES, CONVERSATION_STATUSES } from '@orbitdesk/share
 import { inputClass, selectClass } from '../ui/classes';
 import type { AssigneeFilter, InboxFilters, PriorityFilter, StatusFilter } from './filters';
 import { useChannels, useTeams } from './queries';
+import { priorityLabel } from './status-badge';
 
 const ASSIGNEES: { value: AssigneeFilter; label: string }[] = [
   { value: 'me', label: 'Mine' },
@@ -110,7 +111,7 @@ export function ListFilters({
           <option value="">Any priority</option>
           {[...CONVERSATION_PRIORITIES].reverse().map((p) => (
             <option key={p} value={p}>
-              {p === 'none' ? 'No priority' : `${p[0]!.toUpperCase()}${p.slice(1)}`}
+              {priorityLabel(p)}
             </option>
           ))}
         </select>

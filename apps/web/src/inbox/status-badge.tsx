@@ -18,6 +18,11 @@ const PRIORITY_STYLES: Record<Exclude<TConversation['priority'], 'none'>, string
   urgent: 'bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-300',
 };
 
+/** A priority in words: `High`, or `No priority`. */
+export function priorityLabel(priority: TConversation['priority']): string {
+  return priority === 'none' ? 'No priority' : `${priority[0]!.toUpperCase()}${priority.slice(1)}`;
+}
+
 /** A conversation's priority, unless it has none. */
 export function PriorityBadge({ priority }: { priority: TConversation['priority'] }) {
   if (priority === 'none') return null;

@@ -9,7 +9,7 @@ import { fullTime } from '../ui/format';
 import { useUpdateConversation } from './mutations';
 import { useChannels, useContact, useTeams, useUsers } from './queries';
 import { SnoozeControl } from './snooze-control';
-import { PriorityBadge, StatusBadge } from './status-badge';
+import { PriorityBadge, priorityLabel, StatusBadge } from './status-badge';
 
 /** Who the conversation is with, and the actions on it: assign (person and team), prioritise, change status, snooze. */
 export function ThreadHeader({ conversation: c, backTo }: { conversation: TConversation; backTo: string }) {
@@ -114,7 +114,7 @@ export function ThreadHeader({ conversation: c, backTo }: { conversation: TConve
       >
         {CONVERSATION_PRIORITIES.map((p) => (
           <option key={p} value={p}>
-            {p === 'none' ? 'No priority' : `${p[0]!.toUpperCase()}${p.slice(1)} priority`}
+            {p === 'none' ? priorityLabel(p) : `${priorityLabel(p)} priority`}
           </option>
         ))}
       </select>

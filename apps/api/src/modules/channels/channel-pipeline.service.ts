@@ -39,6 +39,12 @@ const PROGRESS: Partial<Record<MessageStatusValue, number>> = { queued: 0, sent:
  * conversation and the message, and the domain events go out after it commits. Runs inside the tenant that owns
  * the channel (the caller sets the request context after verifying the webhook).
  */
+/**
+ * A provider's delivery report can overtake the send it is about (the provider calls back before the worker has
+ * stored the message's provider id): the pauses before trying such a report again (updateStatusOnceKnown).
+ */
+export const PROVIDER_REPORT_RETRY_MS: readonly number[] = [1_000, 3_000];
+
 @Injectable()
 export class ChannelPipelineService {
   constructor(

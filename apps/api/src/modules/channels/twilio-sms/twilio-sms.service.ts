@@ -6,7 +6,11 @@ import { RateLimiterService } from '../../../common/rate-limit/rate-limiter.serv
 import { requestContext } from '../../../common/tenancy/request-context.js';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import { ChannelCredentialsService } from '../channel-credentials.service.js';
-import { ChannelPipelineService, type StatusUpdate } from '../channel-pipeline.service.js';
+import {
+  ChannelPipelineService,
+  PROVIDER_REPORT_RETRY_MS,
+  type StatusUpdate,
+} from '../channel-pipeline.service.js';
 import type { ChannelRow } from '../channels.repository.js';
 import { InboundChannelCache } from '../inbound-channel-cache.js';
 import { InboundWorkService } from '../inbound-work.service.js';
@@ -20,9 +24,6 @@ import { twilioWebhookBase } from './twilio-sms.urls.js';
 export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
 type InboundChannel = ChannelRow & { tenantStatus: string };
-
-/** Pauses before trying a report for a SID not stored yet again (see applyStatus). */
-const STATUS_RETRY_MS = [1_000, 3_000];
 
 /** The inbound journal's kinds (InboundWorkService): an incoming message, a delivery report. */
 const TWILIO_INBOUND = 'twilio_sms.inbound';
@@ -151,11 +152,11 @@ export class TwilioSmsWebhookService {
 
   /**
    * A report can overtake the send it is about (Twilio calls back before the worker has stored the SID), so an
-   * unknown SID is tried again after STATUS_RETRY_MS (after the answer to Twilio: this runs deferred). Reports
+   * unknown SID is tried again after PROVIDER_REPORT_RETRY_MS (after the answer to Twilio: this runs deferred). Reports
    * for messages sent outside OrbitDesk (same number, another app) still find nothing; that is fine.
    */
   private async applyStatus(channel: InboundChannel, sid: string, update: StatusUpdate): Promise<void> {
-    if (!(await this.pipeline.updateStatusOnceKnown(channel.id, sid, update, STATUS_RETRY_MS))) {
+    if (!(await this.pipeline.updateStatusOnceKnown(channel.id, sid, update, PROVIDER_REPORT_RETRY_MS))) {
       this.logger.log(`status ${update.status} for ${sid}, not a message of inbox ${channel.id}; ignored`);
     }
   }

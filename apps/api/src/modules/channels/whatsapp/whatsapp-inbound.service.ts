@@ -5,7 +5,11 @@ import { ResponseTooLargeError } from '../../../common/http-client/http-client.e
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import { AttachmentsService } from '../../attachments/attachments.service.js';
 import { ChannelCredentialsService } from '../channel-credentials.service.js';
-import { ChannelPipelineService, type StatusUpdate } from '../channel-pipeline.service.js';
+import {
+  ChannelPipelineService,
+  PROVIDER_REPORT_RETRY_MS,
+  type StatusUpdate,
+} from '../channel-pipeline.service.js';
 import type { ChannelRow } from '../channels.repository.js';
 import { WhatsAppGraphClient } from './whatsapp-graph.client.js';
 import {
@@ -15,12 +19,6 @@ import {
   type PendingMedia,
 } from './whatsapp.normalizer.js';
 import { ZChangeValue } from './whatsapp-webhook.schema.js';
-
-/**
- * A status can overtake the send it reports on: Meta may call before the worker has stored the message's wamid.
- * An unknown wamid is tried again after these pauses, then dropped with a log line.
- */
-const STATUS_RETRY_MS = [1_000, 3_000];
 
 const EXTENSIONS: Record<string, string> = {
   'image/jpeg': 'jpg',
@@ -139,8 +137,9 @@ export class WhatsAppInboundService {
     await this.updateStatus(channel, item.id, item.update);
   }
 
+  /** Meta may report on a message before the worker has stored its wamid: retried, then dropped with a log line. */
   private async updateStatus(channel: ChannelRow, wamid: string, update: StatusUpdate): Promise<void> {
-    if (!(await this.pipeline.updateStatusOnceKnown(channel.id, wamid, update, STATUS_RETRY_MS))) {
+    if (!(await this.pipeline.updateStatusOnceKnown(channel.id, wamid, update, PROVIDER_REPORT_RETRY_MS))) {
       this.logger.log(`channel ${channel.id}: status ${update.status} for unknown message ${wamid}`);
     }
   }
