@@ -125,7 +125,7 @@ export class KnowledgeVectorIndexes {
           }
           await this.grow(existing, added.length, async (page) => {
             for (let i = 0; i < added.length; i += LOAD_PAGE) {
-              await page(await this.repo.vectorsByKeys(tx, base.id, added.slice(i, i + LOAD_PAGE)));
+              page(await this.repo.vectorsByKeys(tx, base.id, added.slice(i, i + LOAD_PAGE)));
             }
           });
           entry = existing;
@@ -151,7 +151,7 @@ export class KnowledgeVectorIndexes {
       let rows = first;
       while (rows.length) {
         const after = rows[rows.length - 1]!.key;
-        await page(rows);
+        page(rows);
         rows = await this.repo.vectorsAfter(tx, base.id, after, LOAD_PAGE);
       }
     });
@@ -166,7 +166,7 @@ export class KnowledgeVectorIndexes {
   private async grow(
     entry: Entry,
     count: number,
-    read: (page: (rows: { key: number; embedding: Buffer }[]) => Promise<void>) => Promise<void>,
+    read: (page: (rows: { key: number; embedding: Buffer }[]) => void) => Promise<void>,
   ): Promise<void> {
     if (count <= this.workerMinVectors) {
       await read((rows) => {
@@ -175,7 +175,6 @@ export class KnowledgeVectorIndexes {
           entry.index.add(fitting.keys, fitting.vectors);
           for (const k of fitting.keys) entry.keys.add(Number(k));
         }
-        return Promise.resolve();
       });
       this.grown.mainThread++;
       return;
@@ -192,7 +191,6 @@ export class KnowledgeVectorIndexes {
           for (const k of fitting.keys) added.push(Number(k));
           build.add(fitting.keys, fitting.vectors);
         }
-        return Promise.resolve();
       });
     } catch (err) {
       await build.cancel();
